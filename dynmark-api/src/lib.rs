@@ -1,0 +1,23 @@
+//! Send SMS through the [Dynmark](https://www.dynmark.com) REST API.
+//!
+//! The types in this crate's root ([`Message`], [`MessageResult`], [`ValidationFailure`],
+//! [`FailureCode`]) and the call descriptors in [`operations`] are generated at build time from
+//! the OpenAPI document in the `dynmark-spec` crate; the runtime they need (validation, the
+//! protocol core, the clients) is written by hand beside them.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod generated {
+    #![allow(missing_docs, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/dynmark_generated.rs"));
+}
+
+pub use generated::*;
+
+pub mod operation;
+pub mod validation;
+
+/// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
+pub use dynmark_macros::Validate;
+pub use validation::Validate;

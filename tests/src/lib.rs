@@ -1,0 +1,1 @@
+//! Shared fixtures for the workspace's snapshot, compile-fail and end-to-end tests.
