@@ -1,0 +1,174 @@
+//! Turns the Dynmark OpenAPI document into Rust: one type per schema and one call descriptor per
+//! operation, the code `dynmark-api` includes from its build script.
+//!
+//! The generator is a pure library: spec text in, code out, no I/O. It works in three stages, one
+//! module each:
+//!
+//! 1. [`parse`] reads the JSON (serde_json, member order preserved), checks it against the subset
+//!    described below and builds the [`model`]. Every problem is recorded with the JSON pointer of
+//!    the offending value and what is supported instead, and all are reported together.
+//! 2. [`model`] is the checked description: schemas, fields, validation rules, operations.
+//! 3. [`emit`] turns the model into tokens; [`generate`] formats them with prettyplease.
+//!
+//! The same spec always gives the same bytes.
+//!
+//! # What is generated
+//!
+//! - For an object schema: a struct named as the schema, deriving `Debug, Clone, PartialEq,
+//!   serde::Serialize, serde::Deserialize`, with snake_case fields renamed to their JSON names,
+//!   optional properties as `Option<T>` skipped when `None`, `format: date-time` as
+//!   `chrono::DateTime<chrono::Utc>`, arrays as `Vec<T>`, `additionalProperties: false` as
+//!   `#[serde(deny_unknown_fields)]`, a `new` taking the required fields (strings and open enums
+//!   as `impl Into<_>`) and a `with_<field>` setter per optional field. When the schema has a
+//!   validation rule, holds a type that has one, or is an operation's item, it also derives the
+//!   runtime's `Validate` with `#[validate(...)]` attributes (DEVELOPERS.md, Contract 2).
+//! - For a string schema with `enum` and `x-dynmark-extensible: true`: an enum of the known
+//!   values plus `Other(String)`, with `as_str`, `is_known`, `Display`, `From<&str>`,
+//!   `From<String>`, and `Serialize`/`Deserialize` as its string.
+//! - For each operation: a unit struct in `pub mod operations`, named as the PascalCase of its
+//!   `operationId`, implementing the runtime's `operation::BatchOperation`. This and the
+//!   `ItemOutcome` impls are generated only for code included in the runtime itself (runtime
+//!   path `crate`, see [`Options::runtime_path`]).
+//!
+//! # The supported OpenAPI subset
+//!
+//! OpenAPI `3.0.x`. Component schemas of `type: object` (with `properties`, `required`,
+//! `additionalProperties: true|false`) or extensible string enums. Properties of `type: string`
+//! (plain, `format: date-time` or `format: uri`), `boolean`, `array` (of a `$ref`, strings,
+//! date-times or booleans) or a `$ref` alone to a component schema. Operations under `paths`
+//! (`get`, `post`, `put`, `patch`, `delete`) without parameters, whose required `application/json`
+//! body is an array of `$ref` items, with exactly one 2xx response holding an array of results
+//! (or `oneOf` such arrays, exactly one of whose item schemas has `x-dynmark-outcome`: the others
+//! document other shapes sent with the same status); other responses are `application/json`
+//! (a `$ref` or an array of one) or `text/plain` strings. Security schemes are HTTP Basic.
+//!
+//! Anything else is refused with an [`Error`] naming the JSON pointer, for example
+//! `/components/schemas/Message/properties/to/type: "integer" is not supported; supported:
+//! string, boolean, array, object ($ref)`. That includes `allOf`/`anyOf`/`oneOf` (outside the
+//! accepted response), inline objects, unknown formats, unanchored patterns and unknown
+//! `x-dynmark-*` extensions. Other vendors' `x-*` extensions are left alone.
+//!
+//! # Validation keywords and the `#[validate(...)]` rules they become
+//!
+//! | keyword | where | rule | failure codes |
+//! |---|---|---|---|
+//! | `x-dynmark-not-blank: true` | string | `required` | `{P}Empty` |
+//! | `minLength` / `maxLength` | string | `length(min = N, max = M)` | `{P}TooShort`, `{P}TooLong` |
+//! | `pattern` (anchored `^...$`) | string | `pattern = "..."` | `{P}Invalid` |
+//! | `format: uri` | string | `url` | `{P}Invalid` |
+//! | `x-dynmark-phone-number: {"localWhenSet": "<sibling>"}` | string | `phone(country = sibling)` | `{P}Invalid`, `{P}LocalWithoutCountry` |
+//! | `x-dynmark-originator: true` | string | `originator` | `{P}Invalid` |
+//! | `x-dynmark-country: "iso-3166-1-alpha-3"` | string | `country` | `{P}Invalid` |
+//! | `x-dynmark-gsm7: true` or `{"when": "<boolean sibling>"}` | string | `gsm7` / `gsm7(when = sibling)` | `{P}ContainsUnicode` |
+//! | `x-dynmark-after: "<date-time sibling>"` | date-time | `after = sibling` | `{P}NotAfter{Q}` |
+//! | `enum` | string property | `one_of("a", "b")` | `{P}Invalid` |
+//! | `minItems` / `maxItems` | array | `items(min = N, max = M)` | `{P}TooFew`, `{P}TooMany` |
+//! | (a field holding a validated type) | `$ref`, array of `$ref` | `nested` | the inner ones |
+//!
+//! `{P}` is the PascalCase of the property's JSON name, `{Q}` the sibling's. Siblings are named
+//! by JSON name in the spec and must exist with the type shown. Every code the rules can produce
+//! must be listed in the extensible enum `FailureCode`, or generation fails.
+//!
+//! # The other Dynmark extensions
+//!
+//! - `x-dynmark-extensible: true` (string schema with `enum`): the enum is open; unknown values
+//!   are kept in `Other(String)`.
+//! - `x-dynmark-aliases: {"<property>": ["<other JSON name>", ...]}` (object schema): extra JSON
+//!   names the property is read from (`#[serde(alias = ...)]`); it is always written under its own.
+//! - `x-dynmark-outcome: {"accepted": "<required boolean>", "failures": "<array of
+//!   ValidationFailure>"}` (object schema): implements the runtime's `operation::ItemOutcome`.
+//! - `x-dynmark-max-items-per-call: N` (operation, required, at least 1): `MAX_ITEMS_PER_CALL`.
+//! - `x-dynmark-item-name: "<name>"` (operation, required): `ITEM_NAME`, how failure paths name
+//!   an item (`message[3].from`).
+//!
+//! # Example
+//!
+//! ```
+//! let spec = r#"{
+//!   "openapi": "3.0.3",
+//!   "info": {"title": "Example", "version": "1"},
+//!   "paths": {},
+//!   "components": {"schemas": {"Note": {
+//!     "type": "object",
+//!     "required": ["text"],
+//!     "properties": {"text": {"type": "string", "maxLength": 10}}
+//!   }}}
+//! }"#;
+//! let error = dynmark_codegen::generate(spec, &dynmark_codegen::Options::default()).unwrap_err();
+//! // The rule produces `TextTooLong`, which no `FailureCode` enum lists.
+//! assert!(error.to_string().starts_with("/components/schemas/FailureCode: "));
+//! ```
+
+pub mod emit;
+mod error;
+pub mod model;
+mod names;
+pub mod parse;
+
+pub use error::{Error, Problem};
+pub use model::Api;
+
+/// How the generated code is produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The path of the `dynmark_api` runtime as seen from the generated code: `crate` when the
+    /// code is included in `dynmark-api` itself, `::dynmark_api` (the default) anywhere else.
+    ///
+    /// Only with `crate` are the runtime's `ItemOutcome` impls and the `operations` module
+    /// generated: elsewhere the generated `ValidationFailure` is not the runtime's, so they
+    /// could not compile (see [`emit::emit`]).
+    pub runtime_path: String,
+}
+
+impl Options {
+    /// The options for code included in `dynmark-api` itself (runtime path `crate`).
+    pub fn inside_dynmark_api() -> Self {
+        Options {
+            runtime_path: "crate".to_owned(),
+        }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            runtime_path: "::dynmark_api".to_owned(),
+        }
+    }
+}
+
+/// The first line of every generated file.
+pub const GENERATED_HEADER: &str = "// @generated by dynmark-codegen from the Dynmark OpenAPI document. Do not edit: change the spec.";
+
+/// The generated code for `spec` (OpenAPI 3.0 JSON text) as tokens.
+pub fn generate_tokens(spec: &str, options: &Options) -> Result<proc_macro2::TokenStream, Error> {
+    let runtime = runtime_path(options)?;
+    let api = parse::parse(spec)?;
+    Ok(emit::emit(&api, &runtime))
+}
+
+/// The generated code for `spec` (OpenAPI 3.0 JSON text), formatted, starting with
+/// [`GENERATED_HEADER`].
+pub fn generate(spec: &str, options: &Options) -> Result<String, Error> {
+    let tokens = generate_tokens(spec, options)?;
+    // The tokens come from `quote!` over checked identifiers and literals, so they always form a
+    // file; should that ever break, the error says so rather than writing broken code.
+    let file: syn::File = syn::parse2(tokens).map_err(|error| Error::Spec {
+        problems: vec![Problem {
+            pointer: String::new(),
+            message: format!(
+                "the generator produced code that does not parse (a generator bug): {error}"
+            ),
+        }],
+    })?;
+    Ok(format!(
+        "{GENERATED_HEADER}\n\n{}",
+        prettyplease::unparse(&file)
+    ))
+}
+
+fn runtime_path(options: &Options) -> Result<syn::Path, Error> {
+    syn::parse_str::<syn::Path>(&options.runtime_path).map_err(|_| Error::RuntimePath {
+        path: options.runtime_path.clone(),
+    })
+}

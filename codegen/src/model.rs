@@ -1,0 +1,274 @@
+//! What the spec says, as plain data: the output of [`parse`](crate::parse) and the only input
+//! of emission. Everything here has been checked: names are valid Rust identifiers, references
+//! point at existing schemas, siblings named by rules exist and have the right type.
+
+use serde_json::Value;
+
+/// The part of an OpenAPI document the generator turns into code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `components/schemas`, in the document's order.
+    pub schemas: Vec<Schema>,
+    /// One per operation under `paths`, in the document's order.
+    pub operations: Vec<Operation>,
+}
+
+impl Api {
+    /// The schema named `name`, if any.
+    pub fn schema(&self, name: &str) -> Option<&Schema> {
+        self.schemas.iter().find(|schema| schema.name() == name)
+    }
+}
+
+/// One schema of `components/schemas`: a Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Schema {
+    /// `type: object`: a struct.
+    Object(ObjectSchema),
+    /// `type: string` with `enum` and `x-dynmark-extensible: true`: an enum of the known values
+    /// plus `Other(String)`.
+    ExtensibleEnum(ExtensibleEnum),
+}
+
+impl Schema {
+    /// The schema's (and the Rust type's) name.
+    pub fn name(&self) -> &str {
+        match self {
+            Schema::Object(object) => &object.name,
+            Schema::ExtensibleEnum(enumeration) => &enumeration.name,
+        }
+    }
+
+    /// The schema's `description`.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Schema::Object(object) => object.description.as_deref(),
+            Schema::ExtensibleEnum(enumeration) => enumeration.description.as_deref(),
+        }
+    }
+}
+
+/// An object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectSchema {
+    /// The schema's name, a `PascalCase` identifier.
+    pub name: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// `properties`, in the document's order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties: false`.
+    pub deny_unknown_fields: bool,
+    /// Whether the type derives `Validate`: it has a rule, holds a type that has one, or is the
+    /// item of an operation.
+    pub validated: bool,
+    /// `x-dynmark-outcome`: the type is the service's answer for one batch item.
+    pub outcome: Option<Outcome>,
+}
+
+/// One property of an object schema: a struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The property's JSON name (`countryIsoCode`).
+    pub json_name: String,
+    /// The Rust field name (`country_iso_code`), without any `r#`.
+    pub rust_name: String,
+    /// Whether the Rust name is a keyword, written `r#name`.
+    pub raw: bool,
+    /// `description` (for a `$ref`, the referenced schema's).
+    pub description: Option<String>,
+    /// The value's type.
+    pub ty: FieldType,
+    /// Listed in the object's `required`.
+    pub required: bool,
+    /// `default`: the value the service assumes when the property is absent.
+    pub default: Option<Value>,
+    /// Other JSON names the property is read from (`x-dynmark-aliases`).
+    pub aliases: Vec<String>,
+    /// The local validation rules, in the order they are emitted.
+    pub rules: Vec<Rule>,
+}
+
+/// The type of a field's value (before `Option` for optional fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    /// `type: string`.
+    String,
+    /// `type: boolean`.
+    Boolean,
+    /// `type: string, format: date-time`: `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `$ref: '#/components/schemas/<name>'`.
+    Named(String),
+    /// `type: array`: `Vec<T>`.
+    Array(Box<FieldType>),
+}
+
+/// A sibling field named by a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sibling {
+    /// Its JSON name (`deliverAfter`), which failure codes use.
+    pub json_name: String,
+    /// Its Rust name (`deliver_after`), which `#[validate(...)]` uses.
+    pub rust_name: String,
+}
+
+/// One local validation rule, as written in `#[validate(...)]` (DEVELOPERS.md, Contract 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// `x-dynmark-not-blank: true` → `required`.
+    Required,
+    /// `minLength` / `maxLength` → `length(min = N, max = M)`.
+    Length {
+        /// `minLength`.
+        min: Option<u64>,
+        /// `maxLength`.
+        max: Option<u64>,
+    },
+    /// `pattern` → `pattern = "..."`.
+    Pattern(String),
+    /// `format: uri` → `url`.
+    Url,
+    /// `x-dynmark-phone-number` → `phone(country = sibling)`.
+    Phone {
+        /// The sibling whose presence allows a local number.
+        country: Sibling,
+    },
+    /// `x-dynmark-originator: true` → `originator`.
+    Originator,
+    /// `x-dynmark-country: "iso-3166-1-alpha-3"` → `country`.
+    Country,
+    /// `x-dynmark-gsm7` → `gsm7` or `gsm7(when = sibling)`.
+    Gsm7 {
+        /// The boolean sibling that switches the rule on; `None` means always.
+        when: Option<Sibling>,
+    },
+    /// `x-dynmark-after` → `after = sibling`.
+    After(Sibling),
+    /// `enum` on a property → `one_of("a", "b")`.
+    OneOf(Vec<String>),
+    /// `minItems` / `maxItems` → `items(min = N, max = M)`.
+    Items {
+        /// `minItems`.
+        min: Option<u64>,
+        /// `maxItems`.
+        max: Option<u64>,
+    },
+    /// The field holds a type that validates itself → `nested`.
+    Nested,
+}
+
+impl Rule {
+    /// The failure codes the rule can report for a field whose JSON name is `json_name`
+    /// (`{P}` in Contract 2 is the PascalCase of the JSON name).
+    pub fn failure_codes(&self, json_name: &str) -> Vec<String> {
+        let p = crate::names::pascal_case(json_name);
+        match self {
+            Rule::Required => vec![format!("{p}Empty")],
+            Rule::Length { min, max } | Rule::Items { min, max } => {
+                let (short, long) = if matches!(self, Rule::Length { .. }) {
+                    ("TooShort", "TooLong")
+                } else {
+                    ("TooFew", "TooMany")
+                };
+                let mut codes = Vec::new();
+                if min.is_some() {
+                    codes.push(format!("{p}{short}"));
+                }
+                if max.is_some() {
+                    codes.push(format!("{p}{long}"));
+                }
+                codes
+            }
+            Rule::Pattern(_) | Rule::Url | Rule::Originator | Rule::Country | Rule::OneOf(_) => {
+                vec![format!("{p}Invalid")]
+            }
+            Rule::Phone { .. } => vec![format!("{p}Invalid"), format!("{p}LocalWithoutCountry")],
+            Rule::Gsm7 { .. } => vec![format!("{p}ContainsUnicode")],
+            Rule::After(sibling) => vec![format!(
+                "{p}NotAfter{}",
+                crate::names::pascal_case(&sibling.json_name)
+            )],
+            Rule::Nested => Vec::new(),
+        }
+    }
+}
+
+/// `x-dynmark-outcome` of an object schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The Rust name of the required boolean field saying the item was taken.
+    pub accepted: String,
+    /// The Rust name of the field holding the failures (`Vec<ValidationFailure>`).
+    pub failures: String,
+    /// Whether that field is required (`Vec`) rather than optional (`Option<Vec>`).
+    pub failures_required: bool,
+}
+
+/// A string enum open to values unknown today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtensibleEnum {
+    /// The schema's name.
+    pub name: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// The known values, in the document's order.
+    pub variants: Vec<Variant>,
+}
+
+/// One known value of an [`ExtensibleEnum`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The value on the wire (`FromEmpty`).
+    pub value: String,
+    /// The Rust variant name (`FromEmpty`).
+    pub ident: String,
+}
+
+/// The HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `get`
+    Get,
+    /// `post`
+    Post,
+    /// `put`
+    Put,
+    /// `patch`
+    Patch,
+    /// `delete`
+    Delete,
+}
+
+/// An operation whose body is an array of items, answered with one result per item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` (`sendMessages`).
+    pub operation_id: String,
+    /// The descriptor's type name (`SendMessages`).
+    pub type_name: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// The method.
+    pub method: Method,
+    /// The path below the server URL.
+    pub path: String,
+    /// The 2xx response's status.
+    pub accepted_status: u16,
+    /// `x-dynmark-max-items-per-call`.
+    pub max_items_per_call: u64,
+    /// `x-dynmark-item-name`.
+    pub item_name: String,
+    /// The request body's `minItems` (0 when absent).
+    pub min_items: u64,
+    /// The schema of one request item.
+    pub item: String,
+    /// The schema of one result in the accepted response.
+    pub item_result: String,
+}
