@@ -9,6 +9,12 @@ use std::fmt;
 
 use crate::{FailureCode, ValidationFailure};
 
+pub mod rules;
+
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
+
 /// A type whose values can be checked against rules before they are sent.
 pub trait Validate {
     /// Checks every rule, pushing one failure per broken rule into `report`; `path` names where

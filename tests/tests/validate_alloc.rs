@@ -1,0 +1,69 @@
+//! The success path allocates nothing: validating a valid message (or a batch of them) makes no
+//! heap allocation; a failure allocates only to record itself.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use chrono::{TimeZone, Utc};
+use dynmark_api::Message;
+use dynmark_api::validation::Validate;
+
+/// Counts the allocations of the current thread.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_of(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[test]
+fn valid_messages_allocate_nothing() {
+    let deliver = Utc.with_ymd_and_hms(2026, 5, 14, 9, 0, 0).unwrap();
+    let full = Message::new("447700900000", "+447740101097", "Café: 5€ [ok]")
+        .with_client_ref("é".repeat(64))
+        .with_country_iso_code("GBR")
+        .with_delivery_status_url("https://inbound.example.com:8443/SmsReceipts?id=1#x")
+        .with_deliver_after(deliver)
+        .with_valid_until(deliver + chrono::Duration::hours(1))
+        .with_reject_unicode(true)
+        .with_filter_set_name("default");
+    let local = Message::new("07777 123123", "MAYFLOWER", "Hello").with_country_iso_code("GBR");
+    let batch = vec![
+        full.clone(),
+        local.clone(),
+        Message::new("447700900001", "Example", "Hi"),
+    ];
+
+    for message in [&full, &local] {
+        assert_eq!(allocations_of(|| assert!(message.validate().is_ok())), 0);
+    }
+    assert_eq!(allocations_of(|| assert!(batch.validate().is_ok())), 0);
+
+    // A failure allocates (its path, code and details), and only then.
+    let broken = full.clone().with_country_iso_code("GB");
+    assert!(allocations_of(|| assert!(broken.validate().is_err())) > 0);
+}

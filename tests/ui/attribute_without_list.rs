@@ -1,0 +1,7 @@
+#[derive(dynmark_api::Validate)]
+struct Message {
+    #[validate]
+    to: String,
+}
+
+fn main() {}

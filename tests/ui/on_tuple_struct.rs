@@ -1,0 +1,4 @@
+#[derive(dynmark_api::Validate)]
+struct PhoneNumber(#[validate(phone)] String);
+
+fn main() {}
