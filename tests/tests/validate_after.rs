@@ -12,13 +12,7 @@ fn utc(text: &str) -> DateTime<Utc> {
 }
 
 fn codes(message: &Message) -> Vec<String> {
-    message.validate().err().map_or_else(Vec::new, |report| {
-        report
-            .into_failures()
-            .into_iter()
-            .map(|f| f.failure_code.to_string())
-            .collect()
-    })
+    dynmark_tests::failure_codes(&message)
 }
 
 fn base() -> Message {

@@ -4,17 +4,9 @@ use dynmark_api::Message;
 use dynmark_api::validation::{Validate, rules};
 
 fn country_codes(country: &str) -> Vec<String> {
-    Message::new("447700900000", "Example", "Hello")
-        .with_country_iso_code(country)
-        .validate()
-        .err()
-        .map_or_else(Vec::new, |report| {
-            report
-                .into_failures()
-                .into_iter()
-                .map(|f| f.failure_code.to_string())
-                .collect()
-        })
+    dynmark_tests::failure_codes(
+        &Message::new("447700900000", "Example", "Hello").with_country_iso_code(country),
+    )
 }
 
 #[test]

@@ -9,13 +9,7 @@ fn body_codes(body: &str, reject_unicode: Option<bool>) -> Vec<String> {
     if let Some(reject) = reject_unicode {
         message = message.with_reject_unicode(reject);
     }
-    message.validate().err().map_or_else(Vec::new, |report| {
-        report
-            .into_failures()
-            .into_iter()
-            .map(|f| f.failure_code.to_string())
-            .collect()
-    })
+    dynmark_tests::failure_codes(&message)
 }
 
 const GSM7: &[&str] = &[

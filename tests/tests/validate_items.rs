@@ -17,13 +17,7 @@ fn message() -> Message {
 }
 
 fn codes(batch: &Batch) -> Vec<String> {
-    batch.validate().err().map_or_else(Vec::new, |report| {
-        report
-            .into_failures()
-            .into_iter()
-            .map(|f| f.failure_code.to_string())
-            .collect()
-    })
+    dynmark_tests::failure_codes(&batch)
 }
 
 #[test]

@@ -4,13 +4,7 @@ use dynmark_api::Message;
 use dynmark_api::validation::Validate;
 
 fn codes(value: &impl Validate) -> Vec<String> {
-    value.validate().err().map_or_else(Vec::new, |report| {
-        report
-            .into_failures()
-            .into_iter()
-            .map(|f| f.failure_code.to_string())
-            .collect()
-    })
+    dynmark_tests::failure_codes(&value)
 }
 
 fn message_with_client_ref(client_ref: &str) -> Message {

@@ -13,16 +13,7 @@ struct Preferences {
 }
 
 fn codes(preferences: &Preferences) -> Vec<String> {
-    preferences
-        .validate()
-        .err()
-        .map_or_else(Vec::new, |report| {
-            report
-                .into_failures()
-                .into_iter()
-                .map(|f| f.failure_code.to_string())
-                .collect()
-        })
+    dynmark_tests::failure_codes(&preferences)
 }
 
 fn preferences(channel: &str, language: Option<&str>) -> Preferences {

@@ -5,16 +5,7 @@ use dynmark_api::Message;
 use dynmark_api::validation::{Validate, rules};
 
 fn from_codes(from: &str) -> Vec<String> {
-    Message::new("447700900000", from, "Hello")
-        .validate()
-        .err()
-        .map_or_else(Vec::new, |report| {
-            report
-                .into_failures()
-                .into_iter()
-                .map(|f| f.failure_code.to_string())
-                .collect()
-        })
+    dynmark_tests::failure_codes(&Message::new("447700900000", from, "Hello"))
 }
 
 const ACCEPTED: &[&str] = &[

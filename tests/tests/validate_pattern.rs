@@ -15,13 +15,7 @@ struct Order {
 }
 
 fn codes(order: &Order) -> Vec<String> {
-    order.validate().err().map_or_else(Vec::new, |report| {
-        report
-            .into_failures()
-            .into_iter()
-            .map(|f| f.failure_code.to_string())
-            .collect()
-    })
+    dynmark_tests::failure_codes(&order)
 }
 
 fn order(reference: &str, tag: Option<&str>) -> Order {

@@ -9,13 +9,7 @@ fn to_codes(to: &str, country: Option<&str>) -> Vec<String> {
     if let Some(country) = country {
         message = message.with_country_iso_code(country);
     }
-    message.validate().err().map_or_else(Vec::new, |report| {
-        report
-            .into_failures()
-            .into_iter()
-            .map(|f| f.failure_code.to_string())
-            .collect()
-    })
+    dynmark_tests::failure_codes(&message)
 }
 
 const NONE: [&str; 0] = [];
@@ -101,15 +95,7 @@ fn user_struct() {
         landline: landline.map(Into::into),
         country: country.map(Into::into),
     };
-    let codes = |r: Recipient| {
-        r.validate().err().map_or_else(Vec::new, |report| {
-            report
-                .into_failures()
-                .into_iter()
-                .map(|f| f.failure_code.to_string())
-                .collect::<Vec<_>>()
-        })
-    };
+    let codes = |r: Recipient| dynmark_tests::failure_codes(&r);
     assert_eq!(
         codes(recipient("447700900000", Some("442079460000"), None)),
         NONE
