@@ -6,7 +6,7 @@ use dynmark_api::validation::Validate;
 /// `Message` generated from the modified spec (runtime path `::dynmark_api`).
 mod modified {
     #![allow(dead_code, missing_docs, clippy::all)]
-    include!(concat!(env!("OUT_DIR"), "/modified_spec_message.rs"));
+    include!(concat!(env!("OUT_DIR"), "/modified_spec.rs"));
 }
 
 const TWENTY: &str = "twenty-characters-ok";
