@@ -18,6 +18,25 @@ pub use generated::*;
 pub mod operation;
 pub mod validation;
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod client;
+mod config;
+mod credentials;
+mod error;
+pub mod protocol;
+mod report;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+pub use client::{Client, ClientBuilder};
+pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
+pub use credentials::Credentials;
+pub use error::{
+    BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError,
+};
+pub use report::{Counts, NotSentReason, Outcome, RejectedBy, SendReport};
+
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
 pub use dynmark_macros::Validate;
 pub use validation::Validate;

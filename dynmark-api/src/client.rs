@@ -1,0 +1,338 @@
+//! The async client (reqwest and tokio): a thin shell around [`protocol`](crate::protocol).
+
+use std::fmt;
+use std::sync::Arc;
+
+use futures_util::StreamExt as _;
+use futures_util::stream::FuturesUnordered;
+
+use crate::Message;
+use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
+use crate::error::{BuildError, CallError, SendError, TransportError};
+use crate::operation::{BatchOperation, Method};
+use crate::operations::SendMessages;
+use crate::protocol::{Batch, BodyBuffer, Call, Endpoint, HttpRequest, HttpResponse};
+use crate::report::SendReport;
+
+/// Sends messages to Dynmark, asynchronously (needs a tokio runtime).
+///
+/// Cheap to clone (the connection pool is shared). `blocking::Client` (feature `blocking`) has
+/// the same methods without `async`.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use dynmark_api::{Client, Message};
+///
+/// let client = Client::builder().credentials("username", "password").build()?;
+/// let report = client
+///     .send([Message::new("447700900000", "Example", "Hello, this is a test message")])
+///     .await?;
+/// println!("{report}");
+/// # Ok(())
+/// # }
+/// ```
+#[cfg_attr(
+    feature = "sandbox",
+    doc = r#"
+Against the local [`Sandbox`](crate::sandbox::Sandbox):
+
+```
+# #[tokio::main]
+# async fn main() -> Result<(), Box<dyn std::error::Error>> {
+use dynmark_api::sandbox::Sandbox;
+use dynmark_api::{Client, Message, Outcome};
+
+let sandbox = Sandbox::start()?;
+let client = Client::builder()
+    .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+    .base_url(sandbox.base_url())
+    .build()?;
+let report = client
+    .send([
+        Message::new("447700900000", "Example", "Hello, this is a test message"),
+        Message::new("447700900111", "", "no originator"),
+    ])
+    .await?;
+assert_eq!(report.get(0), Some(&Outcome::Accepted));
+assert!(report.get(1).is_some_and(Outcome::is_rejected));
+# Ok(())
+# }
+```
+"#
+)]
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    settings: Settings,
+}
+
+impl Client {
+    /// A builder; credentials are required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            config: Config::default(),
+        }
+    }
+
+    /// A client for Dynmark's service with these credentials and the default settings.
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Result<Self, BuildError> {
+        Client::builder().credentials(username, password).build()
+    }
+
+    /// A client configured from `DYNMARK_USERNAME`, `DYNMARK_PASSWORD` and, if set,
+    /// `DYNMARK_BASE_URL`.
+    pub fn from_env() -> Result<Self, BuildError> {
+        Client::builder().load_env().build()
+    }
+
+    /// The endpoint calls go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.settings.endpoint
+    }
+
+    /// Sends any number of messages: [`call`](Self::call) for
+    /// [`SendMessages`].
+    #[cfg_attr(
+        feature = "sandbox",
+        doc = r#"
+```
+# #[tokio::main(flavor = "current_thread")]
+# async fn main() -> Result<(), Box<dyn std::error::Error>> {
+use dynmark_api::sandbox::Sandbox;
+use dynmark_api::{Client, Message, RejectedBy};
+
+let sandbox = Sandbox::start()?;
+let client = Client::builder()
+    .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+    .base_url(sandbox.base_url())
+    .batch_size(2)
+    .build()?;
+let messages = vec![
+    Message::new("447700900000", "Example", "one"),
+    Message::new("447700900111", "", "no originator: rejected locally, never sent"),
+    Message::new("447700900222", "Example", "two"),
+    Message::new("447700900333", "Example", "three"),
+];
+let report = client.send(messages).await?;
+assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 2, 3]);
+let (index, by, failures) = report.rejected().next().unwrap();
+assert_eq!((index, by), (1, RejectedBy::Client));
+assert_eq!(failures[0].failure_code.as_str(), "FromEmpty");
+assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
+# Ok(())
+# }
+```
+"#
+    )]
+    pub async fn send(
+        &self,
+        messages: impl IntoIterator<Item = Message>,
+    ) -> Result<SendReport, SendError> {
+        self.call::<SendMessages>(messages).await
+    }
+
+    /// Calls operation `Op` with any number of items.
+    ///
+    /// Validates every item locally first (unless turned off), sends only the valid ones in
+    /// calls of at most `batch_size` items with up to `calls_in_flight` calls at once, and
+    /// returns one [`Outcome`](crate::Outcome) per input item, in input order.
+    ///
+    /// A call that fails as a whole (credentials refused, 5xx, timeout, reset, unreadable
+    /// answer) makes the result an `Err`([`SendError`]) that still holds the report: items of
+    /// other calls keep their outcomes, the failed call's items are
+    /// [`NotSent`](crate::Outcome::NotSent). Once the credentials are refused no further call
+    /// is started (they would be refused too). Nothing is retried: the service may have
+    /// received a failed call, and sending it again could deliver its messages twice.
+    ///
+    /// Any operation of the spec is callable this way, with no hand-written code for it:
+    ///
+    /// ```no_run
+    /// # async fn example(client: dynmark_api::Client) -> Result<(), dynmark_api::SendError> {
+    /// use dynmark_api::operations::SendMessages;
+    /// use dynmark_api::Message;
+    ///
+    /// let report = client
+    ///     .call::<SendMessages>([Message::new("447700900000", "Example", "Hello")])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn call<Op: BatchOperation>(
+        &self,
+        items: impl IntoIterator<Item = Op::Item>,
+    ) -> Result<SendReport, SendError> {
+        let settings = &self.inner.settings;
+        let mut batch = Batch::<Op>::new(items.into_iter().collect(), settings.options);
+        let mut in_flight = FuturesUnordered::new();
+        // Items are validated and serialized call by call: the first call goes out at once, and
+        // the next one is prepared while the calls in flight wait for their answers.
+        let mut prepared: Option<Call> = None;
+        loop {
+            while in_flight.len() < settings.calls_in_flight && !batch.should_stop() {
+                let Some(call) = prepared
+                    .take()
+                    .or_else(|| batch.next_call(&settings.endpoint))
+                else {
+                    break;
+                };
+                in_flight.push(async move {
+                    let result = self.perform::<Op>(call.request, call.items).await;
+                    (call.index, result)
+                });
+            }
+            let answer = std::future::poll_fn(|cx| {
+                let answer = in_flight.poll_next_unpin(cx);
+                if answer.is_pending() && prepared.is_none() {
+                    // The requests are on their way: use the wait.
+                    prepared = batch.next_call(&settings.endpoint);
+                }
+                answer
+            })
+            .await;
+            match answer {
+                Some((call, result)) => {
+                    batch.record(call, result);
+                }
+                None => break,
+            }
+        }
+        batch.finish()
+    }
+
+    async fn perform<Op: BatchOperation>(
+        &self,
+        request: HttpRequest,
+        sent: usize,
+    ) -> Result<Vec<Op::ItemResult>, CallError> {
+        let response = self.execute(request).await?;
+        self.inner
+            .settings
+            .endpoint
+            .parse_response::<Op>(&response, sent)
+    }
+
+    /// Moves the bytes: sends `request`, reads the answer's body up to the bound.
+    async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
+        let mut builder = self
+            .inner
+            .http
+            .request(reqwest_method(request.method), &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, header_value(name, value)?);
+        }
+        let mut response = builder
+            .body(request.body)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let content_type = content_type(response.headers());
+        let endpoint = &self.inner.settings.endpoint;
+        let mut body = BodyBuffer::new(endpoint, status, response.content_length())?;
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            body.push(&chunk)?;
+        }
+        Ok(HttpResponse::new(status, content_type, body.into_bytes()))
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_settings(f, "Client", &self.inner.settings)
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    config: Config,
+}
+
+impl ClientBuilder {
+    builder_methods!();
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let settings = self.config.check()?;
+        let mut http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(settings.timeout)
+            .connect_timeout(CONNECT_TIMEOUT.min(settings.timeout))
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(settings.calls_in_flight);
+        if settings.endpoint.base_url().is_loopback() {
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| BuildError::Http {
+            source: TransportError::new(e),
+        })?;
+        Ok(Client {
+            inner: Arc::new(Inner { http, settings }),
+        })
+    }
+}
+
+pub(crate) fn debug_settings(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    settings: &Settings,
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("endpoint", &settings.endpoint)
+        .field("timeout", &settings.timeout)
+        .field("options", &settings.options)
+        .field("calls_in_flight", &settings.calls_in_flight)
+        .finish()
+}
+
+pub(crate) fn reqwest_method(method: Method) -> reqwest::Method {
+    match method {
+        Method::Get => reqwest::Method::GET,
+        Method::Post => reqwest::Method::POST,
+        Method::Put => reqwest::Method::PUT,
+        Method::Patch => reqwest::Method::PATCH,
+        Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+/// The header's value for reqwest; the `Authorization` value is marked sensitive, so reqwest
+/// and hyper never print it.
+pub(crate) fn header_value(
+    name: &str,
+    value: &str,
+) -> Result<reqwest::header::HeaderValue, CallError> {
+    let mut value =
+        reqwest::header::HeaderValue::from_str(value).map_err(|_| CallError::Request {
+            reason: format!("the value of header `{name}` is not a valid header value"),
+        })?;
+    value.set_sensitive(HttpRequest::is_sensitive(name));
+    Ok(value)
+}
+
+pub(crate) fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+}
+
+/// Sorts a reqwest error (its URL dropped) into the call errors' kinds.
+pub(crate) fn transport_error(error: reqwest::Error) -> CallError {
+    let connect = error.is_connect();
+    let timeout = error.is_timeout();
+    let source = TransportError::new(error.without_url());
+    if connect {
+        CallError::Connect { source }
+    } else if timeout {
+        CallError::Timeout { source }
+    } else {
+        CallError::Connection { source }
+    }
+}

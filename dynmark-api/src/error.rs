@@ -1,0 +1,432 @@
+//! Errors: a whole call that failed ([`CallError`]), a send with failed calls ([`SendError`],
+//! which still carries the report of every message), and a client that could not be built
+//! ([`BuildError`]).
+//!
+//! None of them ever shows the password or the `Authorization` header; excerpts of the
+//! service's answers are bounded ([`Excerpt`]) and have any echoed secret redacted.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::ValidationFailure;
+use crate::protocol::Excerpt;
+use crate::report::SendReport;
+
+/// Why one HTTP call failed as a whole: no per-item results came back from it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// The service refused the credentials: HTTP 401 (a `text/plain` message), or the 202
+    /// `[{"failureDescription": ...}]` answer the page also shows. The call was not processed.
+    #[error("the service refused the credentials (HTTP {status}): {message}")]
+    Unauthorized {
+        /// The HTTP status: 401, or 202 for the `failureDescription` shape.
+        status: u16,
+        /// What the service said.
+        message: Excerpt,
+    },
+    /// HTTP 400: the service could not read the payload and processed none of it.
+    #[error(
+        "the service refused the whole call (HTTP 400): {}",
+        FailureList(failures)
+    )]
+    BadRequest {
+        /// The failures the service listed (`property` names the item, e.g. `message[1].body`).
+        failures: Vec<ValidationFailure>,
+    },
+    /// Any other status (3xx, 403, 404, 5xx, ...), or a 400 that is not a list of failures.
+    #[error(
+        "the service answered HTTP {status}{}: {body}",
+        ContentType(content_type)
+    )]
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The `Content-Type` of the answer, if any.
+        content_type: Option<String>,
+        /// The start of the body.
+        body: Excerpt,
+    },
+    /// A success status whose body is not the expected JSON (HTML, invalid JSON, empty, wrong
+    /// shape).
+    #[error("the service's answer (HTTP {status}) could not be read: {reason}; body: {body}")]
+    InvalidResponse {
+        /// The HTTP status.
+        status: u16,
+        /// What was wrong with it.
+        reason: String,
+        /// The start of the body.
+        body: Excerpt,
+    },
+    /// A success answer with a different number of results than items sent: results are matched
+    /// to items by position, so none of them can be trusted.
+    #[error(
+        "the service answered with {received} result(s) for {sent} item(s); results cannot be matched to items"
+    )]
+    ResultCount {
+        /// Items sent in the call.
+        sent: usize,
+        /// Results in the answer.
+        received: usize,
+    },
+    /// The answer's body is larger than the client's limit (`max_response_body`).
+    #[error(
+        "the service's answer (HTTP {status}) is larger than the limit of {limit} bytes{}",
+        TooLarge(announced, body)
+    )]
+    BodyTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The length the answer announced (`Content-Length`), when that is how it was caught.
+        announced: Option<u64>,
+        /// The start of the body (empty when caught by the announced length: nothing was read).
+        body: Excerpt,
+    },
+    /// No complete answer within the client's timeout. The service may have received the call.
+    #[error("no complete answer within the timeout")]
+    Timeout {
+        /// The transport's error.
+        #[source]
+        source: TransportError,
+    },
+    /// The connection could not be made (DNS, refused, TLS): the call was not sent.
+    #[error("could not connect to the service")]
+    Connect {
+        /// The transport's error.
+        #[source]
+        source: TransportError,
+    },
+    /// The connection failed after the call was sent and before the full answer arrived
+    /// (reset, closed, truncated body). The service may have received the call.
+    #[error("the connection failed before the service's full answer arrived")]
+    Connection {
+        /// The transport's error.
+        #[source]
+        source: TransportError,
+    },
+    /// The request could not be built (an item did not serialize to JSON, a header value was
+    /// refused): the call was not sent.
+    #[error("could not build the request: {reason}")]
+    Request {
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl CallError {
+    /// The kind of failure, without its details (what [`NotSentReason`](crate::NotSentReason)
+    /// records for each message of the call).
+    pub fn kind(&self) -> CallFailureKind {
+        match self {
+            CallError::Unauthorized { .. } => CallFailureKind::Unauthorized,
+            CallError::BadRequest { .. } => CallFailureKind::BadRequest,
+            CallError::Status { status, .. } => CallFailureKind::Status { status: *status },
+            CallError::InvalidResponse { .. } => CallFailureKind::InvalidResponse,
+            CallError::ResultCount { sent, received } => CallFailureKind::ResultCount {
+                sent: *sent,
+                received: *received,
+            },
+            CallError::BodyTooLarge { .. } => CallFailureKind::BodyTooLarge,
+            CallError::Timeout { .. } => CallFailureKind::Timeout,
+            CallError::Connect { .. } => CallFailureKind::Connect,
+            CallError::Connection { .. } => CallFailureKind::Connection,
+            CallError::Request { .. } => CallFailureKind::Request,
+        }
+    }
+
+    /// `true` when the credentials were refused (every other call would be refused too).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, CallError::Unauthorized { .. })
+    }
+
+    /// See [`CallFailureKind::may_have_reached_service`].
+    pub fn may_have_reached_service(&self) -> bool {
+        self.kind().may_have_reached_service()
+    }
+}
+
+/// The kind of a [`CallError`], without its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum CallFailureKind {
+    /// See [`CallError::Unauthorized`].
+    Unauthorized,
+    /// See [`CallError::BadRequest`].
+    BadRequest,
+    /// See [`CallError::Status`].
+    Status {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// See [`CallError::InvalidResponse`].
+    InvalidResponse,
+    /// See [`CallError::ResultCount`].
+    ResultCount {
+        /// Items sent.
+        sent: usize,
+        /// Results received.
+        received: usize,
+    },
+    /// See [`CallError::BodyTooLarge`].
+    BodyTooLarge,
+    /// See [`CallError::Timeout`].
+    Timeout,
+    /// See [`CallError::Connect`].
+    Connect,
+    /// See [`CallError::Connection`].
+    Connection,
+    /// See [`CallError::Request`].
+    Request,
+}
+
+impl CallFailureKind {
+    /// `false` when the service did not process the call: it was never sent, or it was refused
+    /// as a whole (credentials, 400, any other 3xx or 4xx status); `true` when it may have: a
+    /// timeout, a broken connection, a 5xx, an unreadable or mismatched answer. Sending those
+    /// messages again may deliver them twice.
+    pub fn may_have_reached_service(self) -> bool {
+        match self {
+            CallFailureKind::Unauthorized
+            | CallFailureKind::BadRequest
+            | CallFailureKind::Connect
+            | CallFailureKind::Request => false,
+            CallFailureKind::Status { status } => !(300..500).contains(&status),
+            CallFailureKind::InvalidResponse
+            | CallFailureKind::ResultCount { .. }
+            | CallFailureKind::BodyTooLarge
+            | CallFailureKind::Timeout
+            | CallFailureKind::Connection => true,
+        }
+    }
+}
+
+impl fmt::Display for CallFailureKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallFailureKind::Unauthorized => f.write_str("credentials refused"),
+            CallFailureKind::BadRequest => f.write_str("HTTP 400, payload refused"),
+            CallFailureKind::Status { status } => write!(f, "HTTP {status}"),
+            CallFailureKind::InvalidResponse => f.write_str("unreadable answer"),
+            CallFailureKind::ResultCount { sent, received } => {
+                write!(f, "{received} result(s) for {sent} item(s)")
+            }
+            CallFailureKind::BodyTooLarge => f.write_str("answer too large"),
+            CallFailureKind::Timeout => f.write_str("timed out"),
+            CallFailureKind::Connect => f.write_str("could not connect"),
+            CallFailureKind::Connection => f.write_str("connection failed"),
+            CallFailureKind::Request => f.write_str("request not built"),
+        }
+    }
+}
+
+/// An error from the HTTP transport (reqwest), without the URL.
+#[derive(Debug)]
+pub struct TransportError(Box<dyn StdError + Send + Sync + 'static>);
+
+impl TransportError {
+    /// Wraps a transport's error.
+    pub fn new(error: impl StdError + Send + Sync + 'static) -> Self {
+        TransportError(Box::new(error))
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
+    }
+}
+
+/// One call of a send that failed as a whole.
+#[derive(Debug)]
+pub struct CallFailure {
+    /// The call's number, from 0, in the order calls were planned.
+    pub call: usize,
+    /// The input indices of the items the call carried.
+    pub items: Vec<usize>,
+    /// Why it failed.
+    pub error: CallError,
+}
+
+/// A send in which one or more calls failed as a whole (credentials refused, 5xx, timeout,
+/// connection reset, unreadable answer, ...).
+///
+/// It still carries the [`SendReport`] for every input message: the ones accepted by other
+/// calls, the ones rejected, and the ones not sent (with the reason). When the credentials are
+/// refused, no further call is started ([`is_unauthorized`](Self::is_unauthorized)).
+#[derive(Debug)]
+pub struct SendError {
+    report: SendReport,
+    failures: Vec<CallFailure>,
+    calls: usize,
+}
+
+impl SendError {
+    pub(crate) fn new(report: SendReport, failures: Vec<CallFailure>, calls: usize) -> Self {
+        SendError {
+            report,
+            failures,
+            calls,
+        }
+    }
+
+    /// The report: one outcome per input message, in input order.
+    pub fn report(&self) -> &SendReport {
+        &self.report
+    }
+
+    /// The report, owned.
+    pub fn into_report(self) -> SendReport {
+        self.report
+    }
+
+    /// The failed calls, in call order (never empty).
+    pub fn failures(&self) -> &[CallFailure] {
+        &self.failures
+    }
+
+    /// How many calls the send planned.
+    pub fn calls(&self) -> usize {
+        self.calls
+    }
+
+    /// `true` when the service refused the credentials.
+    pub fn is_unauthorized(&self) -> bool {
+        self.failures.iter().any(|f| f.error.is_unauthorized())
+    }
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} of {} call(s) failed",
+            self.failures.len(),
+            self.calls
+        )?;
+        if let Some(first) = self.failures.first() {
+            write!(f, "; call {}: {}", first.call, first.error)?;
+        }
+        let counts = self.report.counts();
+        write!(
+            f,
+            " ({} accepted, {} rejected, {} not sent)",
+            counts.accepted, counts.rejected, counts.not_sent
+        )
+    }
+}
+
+impl StdError for SendError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.failures
+            .first()
+            .map(|f| &f.error as &(dyn StdError + 'static))
+    }
+}
+
+/// A client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// No credentials were given.
+    #[error("no credentials: call `credentials(username, password)`")]
+    MissingCredentials,
+    /// The base URL is not a usable absolute URL (it is not repeated here: it may hold secrets).
+    #[error("invalid base URL: {reason}")]
+    InvalidBaseUrl {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A plain `http://` base URL for a host that is not loopback, without `allow_http(true)`.
+    #[error(
+        "refusing plain http:// to {host}: credentials would cross the network unencrypted (use https://, or allow_http(true))"
+    )]
+    InsecureBaseUrl {
+        /// The URL's host.
+        host: String,
+    },
+    /// A setting is out of range.
+    #[error("invalid {name}: {reason}")]
+    InvalidSetting {
+        /// The setting.
+        name: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A required environment variable is not set (or is empty).
+    #[error("environment variable {name} is not set")]
+    MissingEnv {
+        /// The variable.
+        name: &'static str,
+    },
+    /// An environment variable is not valid Unicode.
+    #[error("environment variable {name} is not valid Unicode")]
+    InvalidEnv {
+        /// The variable.
+        name: &'static str,
+    },
+    /// The HTTP client could not be set up (e.g. TLS initialisation).
+    #[error("could not set up the HTTP client")]
+    Http {
+        /// The transport's error.
+        #[source]
+        source: TransportError,
+    },
+}
+
+struct FailureList<'a>(&'a [ValidationFailure]);
+
+impl fmt::Display for FailureList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failure(s)", self.0.len())?;
+        for (i, failure) in self.0.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            write_failure(f, failure)?;
+        }
+        Ok(())
+    }
+}
+
+/// `property: details (code)`, the one-line form of a failure used in reports and errors.
+pub(crate) fn write_failure(
+    f: &mut fmt::Formatter<'_>,
+    failure: &ValidationFailure,
+) -> fmt::Result {
+    match failure.property.as_deref() {
+        Some(property) if !property.is_empty() => write!(f, "{property}: ")?,
+        _ => {}
+    }
+    write!(f, "{} ({})", failure.details, failure.failure_code)
+}
+
+struct TooLarge<'a>(&'a Option<u64>, &'a Excerpt);
+
+impl fmt::Display for TooLarge<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TooLarge(Some(announced), _) => write!(f, ": it announced {announced} bytes"),
+            TooLarge(None, body) => write!(f, "; it starts: {body}"),
+        }
+    }
+}
+
+struct ContentType<'a>(&'a Option<String>);
+
+impl fmt::Display for ContentType<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(content_type) => write!(f, " ({content_type})"),
+            None => Ok(()),
+        }
+    }
+}

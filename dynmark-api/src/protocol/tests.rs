@@ -1,0 +1,739 @@
+//! The core without a network: every response shape the page shows or implies, and the
+//! split / merge of batches.
+
+use super::*;
+use crate::error::CallError;
+use crate::operations::SendMessages;
+use crate::report::{NotSentReason, Outcome, RejectedBy};
+use crate::{CallFailureKind, Credentials, FailureCode, Message, MessageResult};
+
+const PASSWORD: &str = "pa55-w0rd!";
+
+fn endpoint() -> Endpoint {
+    Endpoint::new(
+        BaseUrl::parse("https://services.dynmark.com", false).unwrap(),
+        Credentials::new("user", PASSWORD),
+    )
+}
+
+fn parse(
+    status: u16,
+    content_type: &str,
+    body: &str,
+    sent: usize,
+) -> Result<Vec<MessageResult>, CallError> {
+    let response = HttpResponse::new(status, Some(content_type.to_owned()), body.to_owned());
+    endpoint().parse_response::<SendMessages>(&response, sent)
+}
+
+fn message(to: &str) -> Message {
+    Message::new(to, "Example", "Hello, this is a test message")
+}
+
+const JSON: &str = "application/json";
+
+// ---- requests ----
+
+#[test]
+fn request_is_a_json_array_with_basic_auth() {
+    let endpoint = endpoint().with_user_agent("test-agent");
+    let messages = [message("447700900000").with_client_ref("Your reference")];
+    let request = endpoint.request::<SendMessages>(&messages).unwrap();
+    assert_eq!(request.method, crate::operation::Method::Post);
+    assert_eq!(
+        request.url,
+        "https://services.dynmark.com/webapi/message/send"
+    );
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert_eq!(request.header("user-agent"), Some("test-agent"));
+    assert_eq!(
+        request.header("authorization"),
+        Some("Basic dXNlcjpwYTU1LXcwcmQh")
+    );
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!([{
+            "to": "447700900000",
+            "from": "Example",
+            "body": "Hello, this is a test message",
+            "clientRef": "Your reference"
+        }])
+    );
+    assert!(!format!("{request:?}").contains("dXNlcjpwYTU1LXcwcmQh"));
+}
+
+// ---- 202 ----
+
+#[test]
+fn accepted_results() {
+    let results = parse(
+        202,
+        JSON,
+        r#"[{"to":"447979080215","successful":true},
+            {"to":"447979080215","successful":false,"validationFailures":[
+              {"property":"from","failureCode":"FromEmpty","details":"from is not valid. No value was specified."}]}]"#,
+        2,
+    )
+    .unwrap();
+    assert!(results[0].successful);
+    assert!(!results[1].successful);
+    let failures = results[1].validation_failures.as_deref().unwrap();
+    assert_eq!(failures[0].failure_code, FailureCode::FromEmpty);
+    assert_eq!(failures[0].property.as_deref(), Some("from"));
+}
+
+#[test]
+fn accepted_results_with_failure_key() {
+    let results = parse(
+        202,
+        JSON,
+        r#"[{"to":"4479","successful":false,"validationFailures":[
+              {"property":"from","failureKey":"ErrSomethingNew","details":"?"}]}]"#,
+        1,
+    )
+    .unwrap();
+    let failures = results[0].validation_failures.as_deref().unwrap();
+    assert_eq!(
+        failures[0].failure_code,
+        FailureCode::Other("ErrSomethingNew".into())
+    );
+}
+
+#[test]
+fn accepted_results_with_unknown_fields() {
+    let results = parse(
+        202,
+        JSON,
+        r#"[{"to":"4479","successful":true,"messageId":"abc-123","parts":2,"extra":{"nested":[1,2]}}]"#,
+        1,
+    )
+    .unwrap();
+    assert!(results[0].successful);
+}
+
+#[test]
+fn missing_or_null_validation_failures() {
+    let results = parse(
+        202,
+        JSON,
+        r#"[{"to":"1","successful":false},{"to":"2","successful":false,"validationFailures":null}]"#,
+        2,
+    )
+    .unwrap();
+    assert!(results.iter().all(|r| r.validation_failures.is_none()));
+}
+
+#[test]
+fn credentials_failure_with_202() {
+    // The page's sample has a trailing comma (invalid JSON); the service's real one is valid.
+    let error = parse(
+        202,
+        JSON,
+        r#"[{"failureDescription":"Unable to logon with credentials given"}]"#,
+        3,
+    )
+    .unwrap_err();
+    assert!(error.is_unauthorized());
+    assert_eq!(
+        error.to_string(),
+        "the service refused the credentials (HTTP 202): Unable to logon with credentials given"
+    );
+    // As captured, trailing comma and all: not JSON, so an unreadable answer, not a panic.
+    let error = parse(
+        202,
+        JSON,
+        "[{\n\t\"failureDescription\":\"Unable to logon with credentials given\",\n}]",
+        1,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, CallError::InvalidResponse { status: 202, .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn fewer_or_more_results_than_sent() {
+    let error = parse(202, JSON, r#"[{"to":"1","successful":true}]"#, 2).unwrap_err();
+    assert!(matches!(
+        error,
+        CallError::ResultCount {
+            sent: 2,
+            received: 1
+        }
+    ));
+    let error = parse(
+        202,
+        JSON,
+        r#"[{"to":"1","successful":true},{"to":"2","successful":true}]"#,
+        1,
+    )
+    .unwrap_err();
+    assert!(matches!(
+        error,
+        CallError::ResultCount {
+            sent: 1,
+            received: 2
+        }
+    ));
+    let error = parse(202, JSON, "[]", 1).unwrap_err();
+    assert!(matches!(
+        error,
+        CallError::ResultCount {
+            sent: 1,
+            received: 0
+        }
+    ));
+}
+
+#[test]
+fn unreadable_success_bodies() {
+    for (body, reason) in [
+        ("", "empty body"),
+        ("  \r\n", "empty body"),
+        (
+            "<html><body>Service Unavailable</body></html>",
+            "expected value at line 1 column 1",
+        ),
+        (
+            "[{\"to\": \"1\", \"successful\": true",
+            "EOF while parsing an object at line 1 column 31",
+        ),
+        (
+            "{\"to\":\"1\",\"successful\":true}",
+            "invalid type: map, expected a sequence at line 1 column 0",
+        ),
+        ("[{}, {}]", "missing field `to` at line 1 column 3"),
+        (
+            "null",
+            "invalid type: null, expected a sequence at line 1 column 4",
+        ),
+    ] {
+        match parse(202, JSON, body, 2).unwrap_err() {
+            CallError::InvalidResponse {
+                status,
+                reason: got,
+                body: excerpt,
+            } => {
+                assert_eq!(status, 202);
+                assert_eq!(got, reason, "{body:?}");
+                assert_eq!(excerpt.text(), body);
+            }
+            other => panic!("{body:?}: unexpected {other:?}"),
+        }
+    }
+    // The page's odd `200` sample: objects without fields.
+    assert!(matches!(
+        parse(200, JSON, "[\n  {\n  },\n  {\n  }\n]", 2),
+        Err(CallError::InvalidResponse { status: 200, .. })
+    ));
+}
+
+#[test]
+fn binary_bodies_do_not_panic() {
+    let response = HttpResponse::new(202, None, vec![0xff, 0xfe, 0x00, 0xc3]);
+    let error = endpoint()
+        .parse_response::<SendMessages>(&response, 1)
+        .unwrap_err();
+    assert!(matches!(error, CallError::InvalidResponse { .. }));
+    assert!(!error.to_string().is_empty());
+}
+
+// ---- 400 ----
+
+#[test]
+fn bad_request_with_failure_code() {
+    let body = r#"[
+  {"property": "message[0].toa", "failureCode": "InvalidJson",
+   "details": "Could not find member 'typo' on object of type 'Message'. Path '[0].toa', line 3, position 10."},
+  {"property": "message[1].body", "failureCode": "InvalidJson",
+   "details": "After parsing a value an unexpected character was encountered: \". Path '[1].body', line 9, position 4."}
+]"#;
+    match parse(400, JSON, body, 2).unwrap_err() {
+        CallError::BadRequest { failures } => {
+            assert_eq!(failures.len(), 2);
+            assert_eq!(failures[0].failure_code, FailureCode::InvalidJson);
+            assert_eq!(failures[1].property.as_deref(), Some("message[1].body"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn bad_request_with_failure_key() {
+    let body = r#"[{"property": "message[0].toa", "details": "Could not find member 'toa'", "failureKey": "ErrBadJson"}]"#;
+    match parse(400, JSON, body, 1).unwrap_err() {
+        CallError::BadRequest { failures } => {
+            assert_eq!(failures[0].failure_code, FailureCode::ErrBadJson);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn bad_request_that_is_not_a_list_of_failures() {
+    for body in ["Bad Request", "[]", "{\"error\":\"bad\"}", ""] {
+        let error = parse(400, "text/plain", body, 1).unwrap_err();
+        assert!(
+            matches!(error, CallError::Status { status: 400, .. }),
+            "{body:?}: {error:?}"
+        );
+    }
+}
+
+// ---- 401 and other statuses ----
+
+#[test]
+fn unauthorized_text() {
+    let error = parse(
+        401,
+        "text/plain",
+        "No authorization header supplied or invalid username or password",
+        1,
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the service refused the credentials (HTTP 401): No authorization header supplied or invalid username or password"
+    );
+    assert_eq!(error.kind(), CallFailureKind::Unauthorized);
+    assert!(!error.may_have_reached_service());
+    // Even an empty or JSON 401 is a refusal of the credentials.
+    assert!(parse(401, JSON, "", 1).unwrap_err().is_unauthorized());
+    assert!(parse(401, JSON, "[]", 1).unwrap_err().is_unauthorized());
+}
+
+#[test]
+fn other_statuses_keep_a_bounded_excerpt() {
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>{}</body></html>",
+        "x".repeat(5000)
+    );
+    let error = parse(502, "text/html; charset=utf-8", &page, 1).unwrap_err();
+    match &error {
+        CallError::Status {
+            status,
+            content_type,
+            body,
+        } => {
+            assert_eq!(*status, 502);
+            assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
+            assert_eq!(body.text().len(), EXCERPT_BYTES);
+            assert!(body.is_truncated());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(error.to_string().starts_with(
+        "the service answered HTTP 502 (text/html; charset=utf-8): <!DOCTYPE html>\\n<html>"
+    ));
+    assert!(error.to_string().ends_with("xxx…"));
+    assert!(error.may_have_reached_service());
+    // 3xx and 4xx: the service did not process the call; 5xx: it may have.
+    for (status, reached) in [
+        (301, false),
+        (404, false),
+        (429, false),
+        (500, true),
+        (599, true),
+    ] {
+        assert_eq!(
+            parse(status, "", "", 1)
+                .unwrap_err()
+                .may_have_reached_service(),
+            reached
+        );
+    }
+    for status in [100, 204, 301, 302, 403, 404, 429, 500, 503, 599] {
+        let body = if status == 204 { "" } else { "nope" };
+        let error = parse(status, "text/plain", body, 1).unwrap_err();
+        if status == 204 {
+            assert!(
+                matches!(error, CallError::InvalidResponse { status: 204, .. }),
+                "{error:?}"
+            );
+        } else {
+            assert!(
+                matches!(error, CallError::Status { status: s, .. } if s == status),
+                "{error:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn echoed_secrets_are_redacted_from_excerpts() {
+    let echo = format!("Authorization: Basic dXNlcjpwYTU1LXcwcmQh\npassword={PASSWORD}");
+    for status in [202, 400, 401, 500] {
+        let error = parse(status, "text/plain", &echo, 1).unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains(PASSWORD), "{shown}");
+        assert!(!shown.contains("dXNlcjpwYTU1LXcwcmQh"), "{shown}");
+    }
+    // A secret that straddles the end of the excerpt is redacted whole.
+    let padded = format!("{}{PASSWORD}", "y".repeat(EXCERPT_BYTES - 3));
+    let error = parse(500, "text/plain", &padded, 1).unwrap_err();
+    assert!(!format!("{error:?}").contains("pa5"), "{error:?}");
+    // A secret in a parser's message (serde quotes unexpected strings) too.
+    let error = parse(202, JSON, &format!("[\"{PASSWORD}\"]"), 1).unwrap_err();
+    assert!(
+        !format!("{error} {error:?}").contains(PASSWORD),
+        "{error:?}"
+    );
+}
+
+// ---- batches: split and merge ----
+
+fn options(call_size: usize) -> BatchOptions {
+    BatchOptions {
+        validate: true,
+        call_size,
+    }
+}
+
+/// Every call the batch makes, in order (as a shell with unlimited calls in flight would).
+fn all_calls(batch: &mut Batch<SendMessages>) -> Vec<Call> {
+    let endpoint = endpoint();
+    std::iter::from_fn(|| batch.next_call(&endpoint)).collect()
+}
+
+fn answer(call: &Call, successful: bool) -> Vec<MessageResult> {
+    (0..call.items)
+        .map(|_| MessageResult::new("x", successful))
+        .collect()
+}
+
+fn body(call: &Call) -> Vec<serde_json::Value> {
+    serde_json::from_slice(&call.request.body).unwrap()
+}
+
+#[test]
+fn splits_into_calls_of_at_most_the_operation_limit() {
+    let messages: Vec<Message> = (0..251)
+        .map(|i| message(&format!("4477009{i:05}")))
+        .collect();
+    let mut batch = Batch::<SendMessages>::new(messages, BatchOptions::default());
+    assert_eq!(
+        batch.calls(),
+        0,
+        "nothing is prepared before it is asked for"
+    );
+    let calls = all_calls(&mut batch);
+    assert_eq!(calls.len(), 2);
+    assert_eq!((calls[0].index, calls[0].items), (0, 250));
+    assert_eq!((calls[1].index, calls[1].items), (1, 1));
+    assert_eq!(batch.call_items(0), (0..250).collect::<Vec<_>>());
+    assert_eq!(batch.call_items(1), [250]);
+    assert!(batch.call_items(2).is_empty());
+    let last = body(&calls[1]);
+    assert_eq!(last.len(), 1);
+    assert_eq!(last[0]["to"], "447700900250");
+    assert_eq!(body(&calls[0])[249]["to"], "447700900249");
+    // Configured smaller; larger than the operation allows is capped; 0 counts as 1.
+    let messages: Vec<Message> = (0..10).map(|_| message("447700900000")).collect();
+    let count = |messages: Vec<Message>, call_size| {
+        all_calls(&mut Batch::<SendMessages>::new(
+            messages,
+            options(call_size),
+        ))
+        .len()
+    };
+    assert_eq!(count(messages.clone(), 3), 4);
+    assert_eq!(count(messages.clone(), 0), 10);
+    let many: Vec<Message> = (0..501).map(|_| message("447700900000")).collect();
+    assert_eq!(count(many, 1000), 3);
+}
+
+#[test]
+fn merges_results_in_input_order_whatever_order_calls_finish() {
+    let messages: Vec<Message> = (0..7).map(|_| message("447700900000")).collect();
+    let mut batch = Batch::<SendMessages>::new(messages, options(2));
+    let calls = all_calls(&mut batch);
+    for index in [3, 1, 0, 2] {
+        let call = &calls[index];
+        let successful = index != 1;
+        assert_eq!(
+            batch.record(index, Ok(answer(call, successful))),
+            Flow::Continue
+        );
+    }
+    let report = batch.finish().unwrap();
+    assert_eq!(report.len(), 7);
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1, 4, 5, 6]);
+    assert_eq!(
+        report
+            .rejected()
+            .map(|(i, by, _)| (i, by))
+            .collect::<Vec<_>>(),
+        [(2, RejectedBy::Service), (3, RejectedBy::Service)]
+    );
+}
+
+#[test]
+fn invalid_items_are_rejected_by_the_client_and_not_sent() {
+    let messages = vec![
+        message("447700900000"),
+        Message::new("447700900000", "", "no originator"),
+        message("447700900111"),
+    ];
+    let mut batch = Batch::<SendMessages>::new(messages.clone(), options(250));
+    let calls = all_calls(&mut batch);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(batch.call_items(0), [0, 2]);
+    let sent = body(&calls[0]);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1]["to"], "447700900111");
+    batch.record(0, Ok(answer(&calls[0], true)));
+    let report = batch.finish().unwrap();
+    match report.get(1).unwrap() {
+        Outcome::Rejected {
+            by: RejectedBy::Client,
+            failures,
+        } => {
+            assert_eq!(failures[0].failure_code, FailureCode::FromEmpty);
+            assert_eq!(failures[0].property.as_deref(), Some("from"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 2]);
+
+    // With validation off, everything goes.
+    let mut batch = Batch::<SendMessages>::new(
+        messages,
+        BatchOptions {
+            validate: false,
+            call_size: 250,
+        },
+    );
+    all_calls(&mut batch);
+    assert_eq!(batch.call_items(0), [0, 1, 2]);
+}
+
+#[test]
+fn calls_fill_up_with_valid_items() {
+    // Call size 2: invalid items do not take a place in a call.
+    let messages = vec![
+        Message::new("447700900000", "", "x"),
+        message("447700900001"),
+        Message::new("447700900002", "", "x"),
+        Message::new("447700900003", "", "x"),
+        message("447700900004"),
+        message("447700900005"),
+    ];
+    let mut batch = Batch::<SendMessages>::new(messages, options(2));
+    let calls = all_calls(&mut batch);
+    assert_eq!(calls.len(), 2);
+    assert_eq!(batch.call_items(0), [1, 4]);
+    assert_eq!(batch.call_items(1), [5]);
+}
+
+#[test]
+fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
+    let messages: Vec<Message> = (0..5).map(|_| message("447700900000")).collect();
+    let mut batch = Batch::<SendMessages>::new(messages, options(2));
+    let calls = all_calls(&mut batch);
+    batch.record(0, Ok(answer(&calls[0], true)));
+    let error = parse(503, "text/html", "<h1>down</h1>", 2).unwrap_err();
+    assert_eq!(batch.record(1, Err(error)), Flow::Continue);
+    batch.record(2, Ok(answer(&calls[2], true)));
+    let error = batch.finish().unwrap_err();
+    assert!(!error.is_unauthorized());
+    assert_eq!(error.calls(), 3);
+    assert_eq!(error.failures().len(), 1);
+    assert_eq!(error.failures()[0].call, 1);
+    assert_eq!(error.failures()[0].items, [2, 3]);
+    let report = error.report();
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1, 4]);
+    let reason = NotSentReason::CallFailed {
+        call: 1,
+        failure: CallFailureKind::Status { status: 503 },
+    };
+    assert_eq!(
+        report.not_sent().collect::<Vec<_>>(),
+        [(2, reason), (3, reason)]
+    );
+    assert!(reason.may_have_reached_service());
+    assert_eq!(
+        error.to_string(),
+        "1 of 3 call(s) failed; call 1: the service answered HTTP 503 (text/html): <h1>down</h1> (3 accepted, 0 rejected, 2 not sent)"
+    );
+}
+
+#[test]
+fn refused_credentials_stop_the_batch() {
+    let mut messages: Vec<Message> = (0..6).map(|_| message("447700900000")).collect();
+    messages.push(Message::new("447700900000", "", "invalid, after the stop"));
+    let mut batch = Batch::<SendMessages>::new(messages, options(2));
+    let endpoint = endpoint();
+    // Calls 0 and 1 are in flight; call 1 is refused, call 0 then succeeds; no call 2.
+    let first = batch.next_call(&endpoint).unwrap();
+    let second = batch.next_call(&endpoint).unwrap();
+    assert_eq!((first.index, second.index), (0, 1));
+    let refused = parse(401, "text/plain", "No authorization header supplied", 2).unwrap_err();
+    assert_eq!(batch.record(1, Err(refused)), Flow::Stop);
+    assert!(batch.should_stop());
+    assert_eq!(batch.next_call(&endpoint), None);
+    assert_eq!(batch.record(0, Ok(answer(&first, true))), Flow::Stop);
+    let error = batch.finish().unwrap_err();
+    assert!(error.is_unauthorized());
+    assert_eq!(error.calls(), 3, "the call never made is still counted");
+    let report = error.report();
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1]);
+    let not_sent: Vec<_> = report.not_sent().collect();
+    let refused = NotSentReason::CallFailed {
+        call: 1,
+        failure: CallFailureKind::Unauthorized,
+    };
+    let stopped = NotSentReason::Stopped { by_call: 1 };
+    assert_eq!(
+        not_sent,
+        [(2, refused), (3, refused), (4, stopped), (5, stopped)]
+    );
+    assert!(
+        not_sent
+            .iter()
+            .all(|(_, reason)| !reason.may_have_reached_service())
+    );
+    // Never considered before the stop, still validated: rejected by the client.
+    assert_eq!(
+        report
+            .rejected()
+            .map(|(i, by, _)| (i, by))
+            .collect::<Vec<_>>(),
+        [(6, RejectedBy::Client)]
+    );
+}
+
+#[test]
+fn a_bad_request_rejects_the_items_it_names() {
+    let messages: Vec<Message> = (0..5).map(|_| message("447700900000")).collect();
+    let mut batch = Batch::<SendMessages>::new(messages, options(3));
+    let calls = all_calls(&mut batch);
+    batch.record(0, Ok(answer(&calls[0], true)));
+    // Call 1 carries items 3 and 4: `message[1]` is item 4; `message[7]` names nothing.
+    let body = r#"[
+        {"property":"message[1].toa","failureCode":"InvalidJson","details":"no member 'toa'"},
+        {"property":"message[1].body","failureKey":"ErrBadJson","details":"bad body"},
+        {"property":"message[7].body","failureCode":"InvalidJson","details":"out of range"},
+        {"property":"","failureCode":"InvalidJson","details":"payload"}]"#;
+    let error = parse(400, JSON, body, 2).unwrap_err();
+    batch.record(1, Err(error));
+    let error = batch.finish().unwrap_err();
+    let report = error.report();
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(
+        report.not_sent().collect::<Vec<_>>(),
+        [(
+            3,
+            NotSentReason::CallFailed {
+                call: 1,
+                failure: CallFailureKind::BadRequest
+            }
+        )]
+    );
+    let rejected: Vec<_> = report.rejected().collect();
+    assert_eq!(rejected.len(), 1);
+    let (index, by, failures) = rejected[0];
+    assert_eq!((index, by), (4, RejectedBy::Service));
+    let properties: Vec<_> = failures.iter().map(|f| f.property.as_deref()).collect();
+    assert_eq!(properties, [Some("toa"), Some("body")]);
+    // The error keeps the service's failures as they came.
+    match &error.failures()[0].error {
+        CallError::BadRequest { failures } => assert_eq!(failures.len(), 4),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_result_count_mismatch_fails_the_call() {
+    let messages: Vec<Message> = (0..2).map(|_| message("447700900000")).collect();
+    let mut batch = Batch::<SendMessages>::new(messages, options(250));
+    all_calls(&mut batch);
+    batch.record(0, Ok(vec![MessageResult::new("x", true)]));
+    let error = batch.finish().unwrap_err();
+    assert!(matches!(
+        error.failures()[0].error,
+        CallError::ResultCount {
+            sent: 2,
+            received: 1
+        }
+    ));
+    assert_eq!(error.report().counts().not_sent, 2);
+}
+
+#[test]
+fn records_out_of_range_or_twice_are_ignored_and_unfinished_items_accounted_for() {
+    let messages: Vec<Message> = (0..3).map(|_| message("447700900000")).collect();
+    let mut batch = Batch::<SendMessages>::new(messages, options(1));
+    let endpoint = endpoint();
+    assert_eq!(batch.record(9, Ok(vec![])), Flow::Continue);
+    let first = batch.next_call(&endpoint).unwrap();
+    let _second = batch.next_call(&endpoint).unwrap();
+    batch.record(0, Ok(answer(&first, true)));
+    batch.record(0, Ok(answer(&first, false)));
+    // Call 1 is made but never recorded, call 2 never made: their items are accounted for.
+    let report = batch.finish().unwrap();
+    assert_eq!(report.get(0), Some(&Outcome::Accepted));
+    let unfinished = Some(Outcome::NotSent {
+        reason: NotSentReason::Unfinished,
+    });
+    assert_eq!(report.get(1).cloned(), unfinished);
+    assert_eq!(report.get(2).cloned(), unfinished);
+}
+
+#[test]
+fn empty_batches() {
+    let mut batch = Batch::<SendMessages>::new(Vec::new(), BatchOptions::default());
+    assert!(batch.is_empty());
+    assert_eq!(all_calls(&mut batch).len(), 0);
+    let report = batch.finish().unwrap();
+    assert!(report.is_empty());
+    assert!(report.all_accepted());
+    // Nothing valid: no call at all.
+    let mut batch =
+        Batch::<SendMessages>::new(vec![Message::new("", "", "")], BatchOptions::default());
+    assert_eq!(all_calls(&mut batch).len(), 0);
+    assert_eq!(batch.finish().unwrap().counts().rejected, 1);
+}
+
+#[test]
+fn every_item_is_accounted_for_whatever_the_sizes() {
+    for len in [0, 1, 2, 249, 250, 251, 499, 500, 501, 777] {
+        for call_size in [1, 7, 250] {
+            let messages: Vec<Message> = (0..len)
+                .map(|i| {
+                    if i % 13 == 5 {
+                        Message::new("447700900000", "", "x")
+                    } else {
+                        message("447700900000")
+                    }
+                })
+                .collect();
+            let mut batch = Batch::<SendMessages>::new(messages, options(call_size));
+            let calls = all_calls(&mut batch);
+            for call in calls.iter().rev() {
+                let result = if call.index % 3 == 1 {
+                    Err(CallError::ResultCount {
+                        sent: 0,
+                        received: 0,
+                    })
+                } else {
+                    Ok(answer(call, call.index % 2 == 0))
+                };
+                batch.record(call.index, result);
+            }
+            let report = match batch.finish() {
+                Ok(report) => report,
+                Err(error) => error.into_report(),
+            };
+            assert_eq!(report.len(), len);
+            assert_eq!(report.counts().total(), len);
+            let rejected_by_client = report
+                .rejected()
+                .filter(|(_, by, _)| *by == RejectedBy::Client)
+                .count();
+            assert_eq!(rejected_by_client, (0..len).filter(|i| i % 13 == 5).count());
+        }
+    }
+}

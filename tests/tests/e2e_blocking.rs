@@ -1,0 +1,70 @@
+//! End-to-end: the blocking client against the sandbox (scenarios in `e2e_support`).
+
+mod e2e_support;
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use dynmark_api::blocking::Client;
+use dynmark_api::sandbox::Sandbox;
+use dynmark_api::{BuildError, Message, SendError, SendReport};
+use e2e_support::{Flavor, Settings};
+
+struct Blocking;
+
+impl Flavor for Blocking {
+    type Client = Client;
+
+    fn build(settings: &Settings) -> Result<Client, BuildError> {
+        configure!(Client::builder(), settings)
+    }
+
+    async fn send(client: &Client, messages: Vec<Message>) -> Result<SendReport, SendError> {
+        client.send(messages)
+    }
+}
+
+/// Runs a scenario on this thread: with the blocking client, its future never waits.
+fn run<T>(future: impl Future<Output = T>) -> T {
+    let mut future = pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(value) = future.as_mut().poll(&mut context) {
+            return value;
+        }
+        std::thread::yield_now();
+    }
+}
+
+macro_rules! scenario {
+    ($name:ident) => {
+        #[test]
+        fn $name() {
+            run(e2e_support::$name::<Blocking>());
+        }
+    };
+}
+
+for_each_scenario!(scenario);
+
+#[test]
+fn refused_settings() {
+    e2e_support::refused_settings::<Blocking>();
+}
+
+/// Built, used and dropped inside an async runtime: it blocks that thread, it does not panic.
+#[tokio::test]
+async fn usable_inside_an_async_runtime() {
+    let sandbox = Sandbox::start().expect("sandbox starts");
+    let client = Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .build()
+        .expect("client builds");
+    let messages = e2e_support::multiple_recipients();
+    let result = client.send(messages.clone());
+    e2e_support::assert_accounted(&result, &messages, Some(&sandbox));
+    assert!(result.expect("accepted").all_accepted());
+    drop(client);
+}
