@@ -32,9 +32,7 @@ pub mod sandbox;
 pub use client::{Client, ClientBuilder};
 pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
-pub use error::{
-    BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError,
-};
+pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
 pub use report::{Counts, NotSentReason, Outcome, RejectedBy, SendReport};
 
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
