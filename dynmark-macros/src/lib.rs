@@ -4,11 +4,11 @@
 //! see `DEVELOPERS.md`) and implements `dynmark_api::validation::Validate`. It works in three
 //! stages, one module each, and each stage's types say what the next one may assume:
 //!
-//! 1. [`syntax`]: what was written. The derive input and its attributes become a plain model
+//! 1. `syntax`: what was written. The derive input and its attributes become a plain model
 //!    (rules with typed arguments); unknown rules and arguments of the wrong kind are errors here.
-//! 2. [`check`]: is it meaningful. Each rule is matched against its field's type, duplicates and
+//! 2. `check`: is it meaningful. Each rule is matched against its field's type, duplicates and
 //!    sibling fields are checked, JSON names and failure codes are computed.
-//! 3. [`emit`]: tokens, from the checked model only.
+//! 3. `emit`: tokens, from the checked model only.
 //!
 //! Every error of one input is collected and reported at once, each at the span of the token that
 //! caused it.

@@ -13,3 +13,8 @@ pub fn failure_codes(value: &(impl Validate + ?Sized)) -> Vec<String> {
             .collect(),
     }
 }
+
+/// The README's Rust examples, compiled as doc-tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
