@@ -26,8 +26,11 @@ pub(crate) fn emit(container: &Container<'_>) -> TokenStream {
             #(#fields)*
         }
     };
+    // `do_not_recommend`: derived impls stay out of rustc's "the following other types implement
+    // trait `Validate`" lists, so a misuse's error does not change whenever a type derives it.
     quote! {
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #impl_generics #krate::validation::Validate for #ident #type_generics #where_clause {
             fn validate_at(
                 &self,

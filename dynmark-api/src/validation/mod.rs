@@ -16,6 +16,11 @@ pub mod rules;
 pub mod __derive;
 
 /// A type whose values can be checked against rules before they are sent.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be validated: it does not implement `Validate`",
+    label = "`{Self}` does not implement `Validate`",
+    note = "derive it with `#[derive(dynmark_api::Validate)]` on `{Self}`, or drop the rule that validates inside this field (`nested`)"
+)]
 pub trait Validate {
     /// Checks every rule, pushing one failure per broken rule into `report`; `path` names where
     /// `self` stands (the root, a field, a list item). Never stops at the first failure.
