@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::io::Read as _;
+use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
 
 use crate::Message;
@@ -15,7 +16,7 @@ use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
 use crate::error::{BuildError, CallError, SendError, TransportError};
 use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
-use crate::protocol::{Batch, BodyBuffer, Call, Endpoint, HttpRequest, HttpResponse};
+use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse};
 use crate::report::SendReport;
 
 /// Sends messages to Dynmark, blocking the calling thread.
@@ -148,6 +149,13 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
     }
 
     /// Calls operation `Op` with any number of items: as [`crate::Client::call`], blocking.
+    ///
+    /// A panic while handling a call (say, in the deserializer of `Op`'s result type) is caught
+    /// on the call's thread: that call fails with [`CallError::Panicked`], no further call is
+    /// started, and the result is an `Err` with the full report, as with the async client.
+    ///
+    /// Unlike the async client's future, this cannot be cancelled half-way: it returns once
+    /// every call it started is answered or timed out (the client's `timeout`).
     pub fn call<Op>(
         &self,
         items: impl IntoIterator<Item = Op::Item>,
@@ -157,43 +165,50 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         Op::ItemResult: Send,
     {
         let settings = &*self.settings;
+        let endpoint = &settings.endpoint;
         let mut batch = Batch::<Op>::new(items.into_iter().collect(), settings.options);
-        // As in the async client, this thread holds the batch and decides which call starts
-        // when (a refusal of the credentials stops it at the same point); each call in flight
-        // gets a scoped thread that only moves bytes.
+        // As in the async client, this thread holds the batch, which decides which call starts
+        // when (at most `calls_in_flight`, none once it is stopped); each call in flight gets a
+        // scoped thread that only moves bytes.
         let (sender, results) = mpsc::channel();
         std::thread::scope(|scope| {
-            let mut in_flight = 0;
-            // Items are validated and serialized call by call: the first call goes out at
-            // once, and the next one is prepared while the calls in flight wait.
-            let mut prepared: Option<Call> = None;
             loop {
-                while in_flight < settings.calls_in_flight && !batch.should_stop() {
-                    let Some(call) = prepared
-                        .take()
-                        .or_else(|| batch.next_call(&settings.endpoint))
-                    else {
-                        break;
-                    };
-                    let reply = Reply {
-                        call: call.index,
-                        sender: Some(sender.clone()),
-                    };
-                    scope.spawn(move || reply.send(self.perform::<Op>(call.request, call.items)));
-                    in_flight += 1;
+                while let Some(call) = batch.start_call(endpoint, settings.calls_in_flight) {
+                    let index = call.index;
+                    let sender = sender.clone();
+                    let started = std::thread::Builder::new()
+                        .name(format!("dynmark-call-{index}"))
+                        .spawn_scoped(scope, move || {
+                            let reply = Reply {
+                                call: index,
+                                sender: Some(sender),
+                            };
+                            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                self.perform::<Op>(call.request, call.items)
+                            }))
+                            .unwrap_or_else(|panic| Err(CallError::panicked(panic)));
+                            reply.send(result);
+                        });
+                    if let Err(error) = started {
+                        // Not sent: the call fails here, and the batch goes on.
+                        batch.record(
+                            index,
+                            Err(CallError::Request {
+                                reason: format!("could not start a thread for the call: {error}"),
+                            }),
+                        );
+                    }
                 }
-                if in_flight == 0 {
+                if batch.in_flight() == 0 {
                     break;
                 }
-                if prepared.is_none() {
-                    prepared = batch.next_call(&settings.endpoint);
-                }
-                // Every spawned call replies exactly once (even if its thread panics), and this
-                // thread holds a sender, so `recv` cannot fail.
+                // The requests are on their way: use the wait to get the next call ready.
+                batch.prepare(endpoint);
+                // Every started call replies exactly once, and this thread holds a sender, so
+                // `recv` cannot fail.
                 let Ok((call, result)) = results.recv() else {
                     break;
                 };
-                in_flight -= 1;
                 batch.record(call, result);
             }
         });
@@ -220,7 +235,12 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         let mut response = builder.body(request.body).send().map_err(transport_error)?;
         let status = response.status().as_u16();
         let content_type = content_type(response.headers());
-        let mut body = BodyBuffer::new(&self.settings.endpoint, status, response.content_length())?;
+        let mut body = BodyBuffer::new(
+            &self.settings.endpoint,
+            status,
+            content_type,
+            response.content_length(),
+        )?;
         let mut chunk = vec![0; 16 * 1024];
         loop {
             match response.read(&mut chunk) {
@@ -230,13 +250,13 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
                 Err(error) => return Err(read_error(error)),
             }
         }
-        Ok(HttpResponse::new(status, content_type, body.into_bytes()))
+        Ok(body.into_response())
     }
 }
 
-/// Sends a call's result to the thread that tallies; if the call's thread panics before it
-/// replies, it replies with an error on the way out (the panic still reaches the caller when the
-/// scope ends), so the tally never waits forever.
+/// Sends a call's result to the thread that tallies. Panics while handling the call are caught
+/// before it replies; should the thread still end without replying, it replies with
+/// [`CallError::Panicked`] on the way out, so the tally never waits forever.
 struct Reply<R> {
     call: usize,
     sender: Option<mpsc::Sender<(usize, Result<R, CallError>)>>,
@@ -256,8 +276,8 @@ impl<R> Drop for Reply<R> {
         if let Some(sender) = self.sender.take() {
             let _ = sender.send((
                 self.call,
-                Err(CallError::Request {
-                    reason: "the call's thread panicked".to_owned(),
+                Err(CallError::Panicked {
+                    message: "the call's thread ended without a result".to_owned(),
                 }),
             ));
         }
@@ -303,6 +323,9 @@ impl ClientBuilder {
             .timeout(settings.timeout)
             .connect_timeout(CONNECT_TIMEOUT.min(settings.timeout))
             .redirect(reqwest::redirect::Policy::none())
+            // Nothing is retried, not even what reqwest would deem safe: a call may have
+            // reached the service.
+            .retry(reqwest::retry::never())
             .pool_max_idle_per_host(settings.calls_in_flight);
         if settings.endpoint.base_url().is_loopback() {
             http = http.no_proxy();

@@ -1,17 +1,18 @@
 //! The async client (reqwest and tokio): a thin shell around [`protocol`](crate::protocol).
 
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt as _, StreamExt as _};
 
 use crate::Message;
 use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
 use crate::error::{BuildError, CallError, SendError, TransportError};
 use crate::operation::{BatchOperation, Method};
 use crate::operations::SendMessages;
-use crate::protocol::{Batch, BodyBuffer, Call, Endpoint, HttpRequest, HttpResponse};
+use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse};
 use crate::report::SendReport;
 
 /// Sends messages to Dynmark, asynchronously (needs a tokio runtime).
@@ -99,6 +100,16 @@ impl Client {
 
     /// Sends any number of messages: [`call`](Self::call) for
     /// [`SendMessages`].
+    ///
+    /// # Cancelling
+    ///
+    /// **Not cancel-safe.** Dropping the returned future before it completes (for example by
+    /// wrapping it in `tokio::time::timeout` or losing a `tokio::select!`) abandons the send
+    /// without any report: calls already sent may have reached the service, and nothing says
+    /// which messages. To bound how long a send takes, set the client's own
+    /// [`timeout`](ClientBuilder::timeout) instead: a call that runs out of time fails with
+    /// [`CallError::Timeout`](crate::CallError::Timeout) and the send still returns the full
+    /// report, saying which messages may have reached the service.
     #[cfg_attr(
         feature = "sandbox",
         doc = r#"
@@ -151,6 +162,21 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     /// is started (they would be refused too). Nothing is retried: the service may have
     /// received a failed call, and sending it again could deliver its messages twice.
     ///
+    /// If handling a call panics (say, the deserializer of `Op`'s result type), the panic is
+    /// caught: that call fails with [`CallError::Panicked`](crate::CallError::Panicked) (it may
+    /// have reached the service), no further call is started, and the result is an `Err` with
+    /// the full report.
+    ///
+    /// # Cancelling
+    ///
+    /// **Not cancel-safe.** Dropping the returned future before it completes (for example by
+    /// wrapping it in `tokio::time::timeout` or losing a `tokio::select!`) abandons the batch
+    /// without any report: calls already sent may have reached the service, and nothing says
+    /// which items. To bound how long a call takes, set the client's own
+    /// [`timeout`](ClientBuilder::timeout) instead: a call that runs out of time fails with
+    /// [`CallError::Timeout`](crate::CallError::Timeout) and the result still holds the full
+    /// report, saying which items may have reached the service.
+    ///
     /// Any operation of the spec is callable this way, with no hand-written code for it:
     ///
     /// ```no_run
@@ -169,29 +195,30 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
         items: impl IntoIterator<Item = Op::Item>,
     ) -> Result<SendReport, SendError> {
         let settings = &self.inner.settings;
+        let endpoint = &settings.endpoint;
         let mut batch = Batch::<Op>::new(items.into_iter().collect(), settings.options);
         let mut in_flight = FuturesUnordered::new();
-        // Items are validated and serialized call by call: the first call goes out at once, and
-        // the next one is prepared while the calls in flight wait for their answers.
-        let mut prepared: Option<Call> = None;
+        // The batch decides which call starts when (at most `calls_in_flight`, none once it is
+        // stopped); this loop only moves bytes, as the blocking client's does.
         loop {
-            while in_flight.len() < settings.calls_in_flight && !batch.should_stop() {
-                let Some(call) = prepared
-                    .take()
-                    .or_else(|| batch.next_call(&settings.endpoint))
-                else {
-                    break;
-                };
-                in_flight.push(async move {
-                    let result = self.perform::<Op>(call.request, call.items).await;
-                    (call.index, result)
-                });
+            while let Some(call) = batch.start_call(endpoint, settings.calls_in_flight) {
+                let index = call.index;
+                in_flight.push(
+                    AssertUnwindSafe(self.perform::<Op>(call.request, call.items))
+                        .catch_unwind()
+                        .map(move |result| {
+                            (
+                                index,
+                                result.unwrap_or_else(|panic| Err(CallError::panicked(panic))),
+                            )
+                        }),
+                );
             }
             let answer = std::future::poll_fn(|cx| {
                 let answer = in_flight.poll_next_unpin(cx);
-                if answer.is_pending() && prepared.is_none() {
-                    // The requests are on their way: use the wait.
-                    prepared = batch.next_call(&settings.endpoint);
+                if answer.is_pending() {
+                    // The requests are on their way: use the wait to get the next call ready.
+                    batch.prepare(endpoint);
                 }
                 answer
             })
@@ -235,11 +262,11 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
         let status = response.status().as_u16();
         let content_type = content_type(response.headers());
         let endpoint = &self.inner.settings.endpoint;
-        let mut body = BodyBuffer::new(endpoint, status, response.content_length())?;
+        let mut body = BodyBuffer::new(endpoint, status, content_type, response.content_length())?;
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             body.push(&chunk)?;
         }
-        Ok(HttpResponse::new(status, content_type, body.into_bytes()))
+        Ok(body.into_response())
     }
 }
 
@@ -267,6 +294,9 @@ impl ClientBuilder {
             .timeout(settings.timeout)
             .connect_timeout(CONNECT_TIMEOUT.min(settings.timeout))
             .redirect(reqwest::redirect::Policy::none())
+            // Nothing is retried, not even what reqwest would deem safe: a call may have
+            // reached the service.
+            .retry(reqwest::retry::never())
             .pool_max_idle_per_host(settings.calls_in_flight);
         if settings.endpoint.base_url().is_loopback() {
             http = http.no_proxy();

@@ -106,6 +106,7 @@ impl Config {
             return Err(error);
         }
         let credentials = self.credentials.ok_or(BuildError::MissingCredentials)?;
+        check_username(credentials.username())?;
         let base_url = BaseUrl::parse(&self.base_url, self.allow_http)?;
         if self.calls_in_flight == 0 {
             return Err(BuildError::InvalidSetting {
@@ -146,11 +147,28 @@ impl Config {
     }
 }
 
+/// HTTP Basic authentication (RFC 7617) sends `username:password`: the username must not be
+/// empty, and cannot contain `:` (the service would split it there).
+fn check_username(username: &str) -> Result<(), BuildError> {
+    if username.is_empty() {
+        return Err(BuildError::InvalidUsername {
+            reason: "it is empty",
+        });
+    }
+    if username.contains(':') {
+        return Err(BuildError::InvalidUsername {
+            reason: "it contains ':', which HTTP Basic authentication (RFC 7617) cannot carry in a username",
+        });
+    }
+    Ok(())
+}
+
 /// The setters of a client builder (`self.config` is a [`Config`]).
 macro_rules! builder_methods {
     () => {
         /// The account to send as (HTTP Basic authentication). Required, unless
-        /// [`load_env`](Self::load_env) finds it.
+        /// [`load_env`](Self::load_env) finds it. `build` refuses an empty username, and one
+        /// that contains `:` (HTTP Basic authentication cannot carry it).
         pub fn credentials(
             mut self,
             username: impl Into<String>,
@@ -308,6 +326,42 @@ mod tests {
             error,
             BuildError::InvalidEnv { name: ENV_USERNAME }
         ));
+    }
+
+    #[test]
+    fn usernames_basic_authentication_cannot_carry_are_refused() {
+        let with = |username: &str| {
+            Config {
+                credentials: Some(Credentials::new(username, "pa:ss-w0rd")),
+                ..Config::default()
+            }
+            .check()
+        };
+        for username in ["", "ann:x", ":", "ann:"] {
+            let error = with(username).unwrap_err();
+            assert!(
+                matches!(error, BuildError::InvalidUsername { .. }),
+                "{username:?}: {error:?}"
+            );
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains("pa:ss-w0rd"), "{shown}");
+        }
+        assert_eq!(
+            with("").unwrap_err().to_string(),
+            "invalid username: it is empty"
+        );
+        assert_eq!(
+            with("ann:x").unwrap_err().to_string(),
+            "invalid username: it contains ':', which HTTP Basic authentication (RFC 7617) cannot carry in a username"
+        );
+        // A ':' in the password is fine: the first ':' separates the two.
+        assert!(with("ann").is_ok());
+        // From the environment too.
+        let error = Config::default()
+            .load_vars(vars(&[(ENV_USERNAME, "ann:x"), (ENV_PASSWORD, "pa55")]))
+            .check()
+            .unwrap_err();
+        assert!(matches!(error, BuildError::InvalidUsername { .. }));
     }
 
     #[test]

@@ -75,6 +75,36 @@ impl Credentials {
         }
         text
     }
+
+    /// Removes from the end of `text` the longest part that is the beginning of a secret (the
+    /// password or the encoded `Authorization` value): what is left where a text that may hold a
+    /// secret was cut must not show the secret's first characters. `true` when something was
+    /// removed.
+    pub(crate) fn trim_partial_secret(&self, text: &mut String) -> bool {
+        let encoded = self
+            .authorization
+            .0
+            .strip_prefix("Basic ")
+            .unwrap_or(&self.authorization.0);
+        let longest = [encoded, self.password.0.as_str()]
+            .into_iter()
+            .filter_map(|secret| {
+                // The longest proper prefix of `secret` that ends `text` (a whole secret was
+                // already redacted).
+                (1..secret.len())
+                    .rev()
+                    .filter(|&len| secret.is_char_boundary(len))
+                    .find(|&len| text.ends_with(&secret[..len]))
+            })
+            .max();
+        match longest {
+            Some(len) => {
+                text.truncate(text.len() - len);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -122,6 +152,20 @@ mod tests {
         assert!(!shown.contains("Passw0rd!"));
         assert!(!shown.contains("c3RnZHlubGl2ZXNjOlBhc3N3MHJkIQ=="));
         assert!(shown.contains(REDACTED));
+    }
+
+    #[test]
+    fn trims_the_beginning_of_a_secret_from_the_end_of_a_cut_text() {
+        let credentials = Credentials::new("stgdynlivesc", "Passw0rd!");
+        let mut text = "echo: Pass".to_owned();
+        assert!(credentials.trim_partial_secret(&mut text));
+        assert_eq!(text, "echo: ");
+        let mut text = "Authorization: Basic c3RnZHlu".to_owned();
+        assert!(credentials.trim_partial_secret(&mut text));
+        assert_eq!(text, "Authorization: Basic ");
+        let mut text = "nothing secret".to_owned();
+        assert!(!credentials.trim_partial_secret(&mut text));
+        assert_eq!(text, "nothing secret");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::ValidationFailure;
 use crate::protocol::Excerpt;
+use crate::protocol::body::write_one_line;
 use crate::report::SendReport;
 
 /// Why one HTTP call failed as a whole: no per-item results came back from it.
@@ -109,12 +110,25 @@ pub enum CallError {
         source: TransportError,
     },
     /// The request could not be built (an item did not serialize to JSON, a header value was
-    /// refused): the call was not sent.
+    /// refused), or the call could not be started: the call was not sent.
     #[error("could not build the request: {reason}")]
     Request {
         /// What went wrong.
         reason: String,
     },
+    /// The code handling the call panicked (for example the deserializer of an operation's
+    /// result type). The call may have reached the service. Like refused credentials, it stops
+    /// the batch: no further call is started.
+    #[error("the call panicked: {}", OneLine(message))]
+    Panicked {
+        /// The panic's message (or a note that it had none).
+        message: String,
+    },
+    /// The call was handed out to be sent ([`Batch::next_call`](crate::protocol::Batch::next_call))
+    /// and no result was recorded for it before the batch was finished: it may have reached the
+    /// service.
+    #[error("no result was recorded for the call; it may have reached the service")]
+    NotRecorded,
 }
 
 impl CallError {
@@ -135,12 +149,35 @@ impl CallError {
             CallError::Connect { .. } => CallFailureKind::Connect,
             CallError::Connection { .. } => CallFailureKind::Connection,
             CallError::Request { .. } => CallFailureKind::Request,
+            CallError::Panicked { .. } => CallFailureKind::Panicked,
+            CallError::NotRecorded => CallFailureKind::NotRecorded,
         }
     }
 
     /// `true` when the credentials were refused (every other call would be refused too).
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, CallError::Unauthorized { .. })
+    }
+
+    /// `true` when no further call of the batch should start after this one: the credentials
+    /// were refused (every other call would be too), or the call panicked.
+    pub fn stops_batch(&self) -> bool {
+        matches!(
+            self,
+            CallError::Unauthorized { .. } | CallError::Panicked { .. }
+        )
+    }
+
+    /// The error for a call whose handling panicked with `payload`.
+    pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send>) -> CallError {
+        let message = if let Some(message) = payload.downcast_ref::<&str>() {
+            (*message).to_owned()
+        } else if let Some(message) = payload.downcast_ref::<String>() {
+            message.clone()
+        } else {
+            "(a panic without a message)".to_owned()
+        };
+        CallError::Panicked { message }
     }
 
     /// See [`CallFailureKind::may_have_reached_service`].
@@ -182,13 +219,18 @@ pub enum CallFailureKind {
     Connection,
     /// See [`CallError::Request`].
     Request,
+    /// See [`CallError::Panicked`].
+    Panicked,
+    /// See [`CallError::NotRecorded`].
+    NotRecorded,
 }
 
 impl CallFailureKind {
     /// `false` when the service did not process the call: it was never sent, or it was refused
     /// as a whole (credentials, 400, any other 3xx or 4xx status); `true` when it may have: a
-    /// timeout, a broken connection, a 5xx, an unreadable or mismatched answer. Sending those
-    /// messages again may deliver them twice.
+    /// timeout, a broken connection, a 5xx, an unreadable or mismatched answer, a panic while
+    /// handling the call, a call whose result was never recorded. Sending those messages again
+    /// may deliver them twice.
     pub fn may_have_reached_service(self) -> bool {
         match self {
             CallFailureKind::Unauthorized
@@ -200,7 +242,9 @@ impl CallFailureKind {
             | CallFailureKind::ResultCount { .. }
             | CallFailureKind::BodyTooLarge
             | CallFailureKind::Timeout
-            | CallFailureKind::Connection => true,
+            | CallFailureKind::Connection
+            | CallFailureKind::Panicked
+            | CallFailureKind::NotRecorded => true,
         }
     }
 }
@@ -220,6 +264,8 @@ impl fmt::Display for CallFailureKind {
             CallFailureKind::Connect => f.write_str("could not connect"),
             CallFailureKind::Connection => f.write_str("connection failed"),
             CallFailureKind::Request => f.write_str("request not built"),
+            CallFailureKind::Panicked => f.write_str("panicked"),
+            CallFailureKind::NotRecorded => f.write_str("no result recorded"),
         }
     }
 }
@@ -263,7 +309,8 @@ pub struct CallFailure {
 ///
 /// It still carries the [`SendReport`] for every input message: the ones accepted by other
 /// calls, the ones rejected, and the ones not sent (with the reason). When the credentials are
-/// refused, no further call is started ([`is_unauthorized`](Self::is_unauthorized)).
+/// refused ([`is_unauthorized`](Self::is_unauthorized)) or a call panicked, no further call is
+/// started.
 #[derive(Debug)]
 pub struct SendError {
     report: SendReport,
@@ -363,6 +410,14 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The username cannot be sent with HTTP Basic authentication: it is empty, or it contains
+    /// `:` (RFC 7617: the first `:` separates the username from the password). Neither the
+    /// username nor the password is repeated here.
+    #[error("invalid username: {reason}")]
+    InvalidUsername {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A required environment variable is not set (or is empty).
     #[error("environment variable {name} is not set")]
     MissingEnv {
@@ -398,15 +453,33 @@ impl fmt::Display for FailureList<'_> {
 }
 
 /// `property: details (code)`, the one-line form of a failure used in reports and errors.
+///
+/// The parts may come from the network: control characters are escaped as in an
+/// [`Excerpt`], so a failure cannot start a line of its own in a report.
 pub(crate) fn write_failure(
     f: &mut fmt::Formatter<'_>,
     failure: &ValidationFailure,
 ) -> fmt::Result {
     match failure.property.as_deref() {
-        Some(property) if !property.is_empty() => write!(f, "{property}: ")?,
+        Some(property) if !property.is_empty() => {
+            write_one_line(f, property)?;
+            f.write_str(": ")?;
+        }
         _ => {}
     }
-    write!(f, "{} ({})", failure.details, failure.failure_code)
+    write_one_line(f, &failure.details)?;
+    f.write_str(" (")?;
+    write_one_line(f, failure.failure_code.as_str())?;
+    f.write_str(")")
+}
+
+/// Text shown on one line (see [`write_one_line`]).
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_one_line(f, self.0)
+    }
 }
 
 struct TooLarge<'a>(&'a Option<u64>, &'a Excerpt);
@@ -428,5 +501,57 @@ impl fmt::Display for ContentType<'_> {
             Some(content_type) => write!(f, " ({content_type})"),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FailureCode;
+
+    #[test]
+    fn failures_from_the_network_stay_on_one_line() {
+        let failure = ValidationFailure {
+            property: Some("from\n  #7 accepted".into()),
+            failure_code: FailureCode::Other("X\u{1b}[2J".into()),
+            details: "line1\n  #1 accepted\u{1b}[31m\r".into(),
+        };
+        struct Shown<'a>(&'a ValidationFailure);
+        impl fmt::Display for Shown<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_failure(f, self.0)
+            }
+        }
+        let shown = Shown(&failure).to_string();
+        assert_eq!(
+            shown,
+            "from\\n  #7 accepted: line1\\n  #1 accepted\\u{1b}[31m\\r (X\\u{1b}[2J)"
+        );
+        assert!(!shown.contains(['\n', '\r', '\u{1b}']));
+        let error = CallError::BadRequest {
+            failures: vec![failure],
+        };
+        assert!(!error.to_string().contains(['\n', '\r', '\u{1b}']));
+        let error = CallError::Panicked {
+            message: "boom\nforged line".into(),
+        };
+        assert_eq!(error.to_string(), "the call panicked: boom\\nforged line");
+    }
+
+    #[test]
+    fn panics_may_have_reached_the_service_and_stop_the_batch() {
+        let error = CallError::panicked(Box::new("boom"));
+        assert!(matches!(&error, CallError::Panicked { message } if message == "boom"));
+        assert!(error.may_have_reached_service());
+        assert!(error.stops_batch());
+        assert!(!error.is_unauthorized());
+        let error = CallError::panicked(Box::new(String::from("owned")));
+        assert!(matches!(&error, CallError::Panicked { message } if message == "owned"));
+        let error = CallError::panicked(Box::new(42));
+        assert!(
+            matches!(&error, CallError::Panicked { message } if message.contains("without a message"))
+        );
+        assert!(CallError::NotRecorded.may_have_reached_service());
+        assert!(!CallError::NotRecorded.stops_batch());
     }
 }

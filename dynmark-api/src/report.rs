@@ -97,13 +97,19 @@ pub enum NotSentReason {
         /// How it failed.
         failure: CallFailureKind,
     },
-    /// Its call was never made: call `by_call` showed the credentials are refused.
+    /// Its call was never made: call `by_call` stopped the batch (it showed the credentials are
+    /// refused, or it panicked; see [`CallError::stops_batch`](crate::CallError::stops_batch)).
     Stopped {
-        /// The call that was refused.
+        /// The call that stopped the batch.
         by_call: usize,
+        /// How it failed.
+        failure: CallFailureKind,
     },
     /// Its call was never made and the batch was finished anyway (only a hand-written shell
-    /// around [`protocol`](crate::protocol) can cause this; the clients never do).
+    /// around [`protocol`](crate::protocol) can cause this; the clients never do). A call that
+    /// was handed out to be sent and never recorded is not this: it is
+    /// [`CallFailed`](Self::CallFailed) with
+    /// [`CallFailureKind::NotRecorded`], as it may have reached the service.
     Unfinished,
 }
 
@@ -128,10 +134,19 @@ impl fmt::Display for NotSentReason {
                 }
                 Ok(())
             }
-            NotSentReason::Stopped { by_call } => write!(
-                f,
-                "its call was not made: call {by_call} showed the credentials are refused"
-            ),
+            NotSentReason::Stopped { by_call, failure } => match failure {
+                CallFailureKind::Unauthorized => write!(
+                    f,
+                    "its call was not made: call {by_call} showed the credentials are refused"
+                ),
+                CallFailureKind::Panicked => {
+                    write!(f, "its call was not made: call {by_call} panicked")
+                }
+                failure => write!(
+                    f,
+                    "its call was not made: call {by_call} stopped the batch ({failure})"
+                ),
+            },
             NotSentReason::Unfinished => f.write_str("its call was not made"),
         }
     }
@@ -158,10 +173,16 @@ impl Counts {
 /// One [`Outcome`] per input message, in input order: nothing is unaccounted for.
 ///
 /// `Display` prints one line per message (`#3 rejected by the client: from: ... (FromEmpty)`).
+///
+/// A result that says the service accepted a message (`successful: true`) and still lists
+/// failures makes the message [`Accepted`](Outcome::Accepted); the failures are kept, in
+/// [`accepted_with_failures`](Self::accepted_with_failures), and shown after its line.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SendReport {
     counts: Counts,
     outcomes: Vec<Outcome>,
+    #[serde(rename = "acceptedWithFailures", skip_serializing_if = "Vec::is_empty")]
+    accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
 }
 
 impl SendReport {
@@ -175,7 +196,21 @@ impl SendReport {
                 Outcome::NotSent { .. } => counts.not_sent += 1,
             }
         }
-        SendReport { counts, outcomes }
+        SendReport {
+            counts,
+            outcomes,
+            accepted_with_failures: Vec::new(),
+        }
+    }
+
+    /// Keeps the failures listed with accepted messages: `(input index, failures)`.
+    pub(crate) fn with_accepted_failures(
+        mut self,
+        mut accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
+    ) -> Self {
+        accepted_with_failures.sort_by_key(|(index, _)| *index);
+        self.accepted_with_failures = accepted_with_failures;
+        self
     }
 
     /// How many messages (as many as were given).
@@ -232,6 +267,16 @@ impl SendReport {
         })
     }
 
+    /// `(input index, failures)` of the accepted messages whose result also listed failures
+    /// (the service said `successful: true` with `validationFailures`), in input order.
+    pub fn accepted_with_failures(
+        &self,
+    ) -> impl Iterator<Item = (usize, &[ValidationFailure])> + '_ {
+        self.accepted_with_failures
+            .iter()
+            .map(|(index, failures)| (*index, failures.as_slice()))
+    }
+
     /// `(input index, reason)` of the messages without an answer.
     pub fn not_sent(&self) -> impl Iterator<Item = (usize, NotSentReason)> + '_ {
         self.iter().filter_map(|(i, outcome)| match outcome {
@@ -253,8 +298,18 @@ impl fmt::Display for SendReport {
             "{} message(s): {accepted} accepted, {rejected} rejected, {not_sent} not sent",
             self.len()
         )?;
+        let mut noted = self.accepted_with_failures.iter().peekable();
         for (i, outcome) in self.iter() {
             write!(f, "\n  #{i} {outcome}")?;
+            while let Some((_, failures)) = noted.next_if(|(index, _)| *index <= i) {
+                if outcome.is_accepted() {
+                    f.write_str(", yet the service also listed")?;
+                    for (n, failure) in failures.iter().enumerate() {
+                        f.write_str(if n == 0 { ": " } else { "; " })?;
+                        write_failure(f, failure)?;
+                    }
+                }
+            }
         }
         Ok(())
     }

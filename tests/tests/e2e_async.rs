@@ -18,6 +18,13 @@ impl Flavor for Async {
     async fn send(client: &Client, messages: Vec<Message>) -> Result<SendReport, SendError> {
         client.send(messages).await
     }
+
+    async fn call_panicky(
+        client: &Client,
+        messages: Vec<Message>,
+    ) -> Result<SendReport, SendError> {
+        client.call::<e2e_support::PanickyOp>(messages).await
+    }
 }
 
 macro_rules! scenario {

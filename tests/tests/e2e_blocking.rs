@@ -23,6 +23,13 @@ impl Flavor for Blocking {
     async fn send(client: &Client, messages: Vec<Message>) -> Result<SendReport, SendError> {
         client.send(messages)
     }
+
+    async fn call_panicky(
+        client: &Client,
+        messages: Vec<Message>,
+    ) -> Result<SendReport, SendError> {
+        client.call::<e2e_support::PanickyOp>(messages)
+    }
 }
 
 /// Runs a scenario on this thread: with the blocking client, its future never waits.

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use dynmark_api::sandbox::{Fault, Sandbox};
 use dynmark_api::{MessageResult, validation::Validate};
@@ -372,24 +372,75 @@ fn a_respond_fault_can_imitate_the_pages_credentials_failure() {
 }
 
 #[test]
-fn a_delay_fault_waits_then_answers_normally() {
-    let sandbox = Sandbox::start().expect("the sandbox starts");
+fn a_delay_fault_records_the_call_then_answers_normally() {
+    let (sandbox, mut stream) = raw_sandbox();
     let delay = Duration::from_millis(200);
     sandbox.inject(Fault::Delay(delay));
-    let started = Instant::now();
-    let response = post(&sandbox, &valid_batch());
-    assert!(started.elapsed() >= delay);
-    assert_eq!(response.status(), 202);
-    assert_eq!(
-        response.text().expect("a body"),
-        r#"[{"to":"447700900000","successful":true}]"#
-    );
+    raw_send(&mut stream, &valid_batch());
+    // Wait (without a deadline) until the request has taken the fault: the call is recorded by
+    // then, before its answer is sent.
+    while sandbox.pending_faults() > 0 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let calls = sandbox.calls();
     assert_eq!(
-        (calls[0].status, calls[0].fault.clone()),
-        (202, Some(Fault::Delay(delay)))
+        (calls[0].messages, calls[0].status, calls[0].fault.clone()),
+        (1, 202, Some(Fault::Delay(delay)))
     );
     assert_eq!(sandbox.accepted().len(), 1);
+    // Then the answer comes, as without the fault.
+    let (head, body) = raw_response(&mut BufReader::new(&stream));
+    assert!(head.starts_with("HTTP/1.1 202"), "{head}");
+    assert_eq!(body, br#"[{"to":"447700900000","successful":true}]"#);
+    assert_eq!(sandbox.calls().len(), 1);
+}
+
+#[test]
+fn a_delayed_call_is_recorded_even_if_the_client_goes_away() {
+    let (sandbox, mut stream) = raw_sandbox();
+    sandbox.inject(Fault::Delay(Duration::from_secs(3600)));
+    raw_send(&mut stream, &valid_batch());
+    while sandbox.pending_faults() > 0 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The client gives up (a timeout) long before the answer: the messages were received and
+    // processed all the same.
+    drop(stream);
+    let calls = sandbox.calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!((calls[0].messages, calls[0].status), (1, 202), "{calls:?}");
+    let to: Vec<String> = sandbox.accepted().into_iter().map(|m| m.to).collect();
+    assert_eq!(to, ["447700900000"]);
+    // Stopping the sandbox does not wait for the hour.
+    drop(sandbox);
+}
+
+#[test]
+fn basic_credentials_split_at_the_first_colon() {
+    // A password may contain ':'.
+    let sandbox = Sandbox::builder()
+        .credentials("ann", "x:pw")
+        .start()
+        .expect("the sandbox starts");
+    assert_eq!(
+        post_as(&sandbox, ("ann", "x:pw"), &valid_batch()).status(),
+        202
+    );
+    assert_eq!(
+        post_as(&sandbox, ("ann", "x"), &valid_batch()).status(),
+        401
+    );
+    assert_eq!(
+        post_as(&sandbox, ("ann", "x:pw:"), &valid_batch()).status(),
+        401
+    );
+    // A user name cannot: the sandbox refuses to start with one.
+    let error = Sandbox::builder()
+        .credentials("ann:x", "pw")
+        .start()
+        .expect_err("refused");
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
+    assert!(!error.to_string().contains("pw"), "{error}");
 }
 
 #[test]
@@ -422,8 +473,9 @@ fn a_delayed_request_does_not_hold_up_other_connections() {
         pending.map_err(|error| error.kind()),
         Err(ErrorKind::WouldBlock)
     );
+    // Both were received and processed: the delayed one was recorded before its delay.
     let to: Vec<String> = sandbox.accepted().into_iter().map(|m| m.to).collect();
-    assert_eq!(to, ["447700900111"]);
+    assert_eq!(to, ["447700900000", "447700900111"]);
 
     // Stopping the sandbox closes the waiting connection without an answer.
     drop(sandbox);

@@ -1,10 +1,12 @@
 //! A batch: any number of items, validated, split into calls, and the results merged back into
 //! one outcome per item, in input order.
 
+use std::collections::VecDeque;
+
 use serde::{Serialize, Serializer};
 
 use crate::ValidationFailure;
-use crate::error::{CallError, CallFailure, SendError};
+use crate::error::{CallError, CallFailure, CallFailureKind, SendError};
 use crate::operation::{BatchOperation, ItemOutcome};
 use crate::protocol::http::{Endpoint, HttpRequest};
 use crate::report::{NotSentReason, Outcome, RejectedBy, SendReport};
@@ -35,8 +37,9 @@ impl Default for BatchOptions {
 pub enum Flow {
     /// Go on.
     Continue,
-    /// Start no further call: the credentials were refused, every other call would be too.
-    /// Calls already in flight finish and are recorded.
+    /// Start no further call: the credentials were refused (every other call would be too), or
+    /// a call panicked ([`CallError::stops_batch`]). Calls already in flight finish and are
+    /// recorded.
     Stop,
 }
 
@@ -51,13 +54,30 @@ pub struct Call {
     pub request: HttpRequest,
 }
 
+/// Where a call stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallState {
+    /// Prepared (validated and serialized) and held by the batch: never handed out, or handed
+    /// back with [`Batch::release`].
+    Prepared,
+    /// Handed out to a shell: it may have been sent.
+    Started,
+    /// Its result is recorded.
+    Recorded,
+}
+
 /// Any number of items of operation `Op`: validated and split into calls as the calls are
 /// made, with their results merged back into one outcome per item, in input order.
 ///
 /// A shell takes calls from [`next_call`](Self::next_call) (as many at once as it wants in
 /// flight), performs each request, reads the answer with [`Endpoint::parse_response`], hands
 /// the result to [`record`](Self::record), and finally asks for the report with
-/// [`finish`](Self::finish). Only the shell moves bytes; the batch holds all the state.
+/// [`finish`](Self::finish). Only the shell moves bytes; the batch holds all the state,
+/// including which calls are in flight: [`start_call`](Self::start_call) hands out a call only
+/// while fewer than a limit are, and [`prepare`](Self::prepare) uses a wait to get the next call
+/// ready. A call handed out and not to be sent after all goes back with
+/// [`release`](Self::release); one handed out and never recorded may have reached the service,
+/// and [`finish`](Self::finish) says so.
 ///
 /// ```
 /// use dynmark_api::protocol::{BaseUrl, Batch, BatchOptions, Endpoint, HttpResponse};
@@ -92,12 +112,19 @@ pub struct Batch<Op: BatchOperation> {
     call_size: usize,
     /// The next item not yet in a call (nor rejected).
     cursor: usize,
-    /// The input indices each call made so far carries.
+    /// The input indices each call prepared so far carries.
     calls: Vec<Vec<usize>>,
-    recorded: Vec<bool>,
+    states: Vec<CallState>,
+    /// Prepared calls held by the batch, lowest number first.
+    prepared: VecDeque<Call>,
+    /// Calls handed out and not recorded.
+    in_flight: usize,
     outcomes: Vec<Option<Outcome>>,
+    /// Failures listed in results that accepted their item.
+    accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
     failures: Vec<CallFailure>,
-    stopped_by: Option<usize>,
+    /// The call that stopped the batch, and how it failed.
+    stopped_by: Option<(usize, CallFailureKind)>,
 }
 
 impl<Op: BatchOperation> Batch<Op> {
@@ -110,8 +137,11 @@ impl<Op: BatchOperation> Batch<Op> {
             call_size: options.call_size.clamp(1, Op::MAX_ITEMS_PER_CALL.max(1)),
             cursor: 0,
             calls: Vec::new(),
-            recorded: Vec::new(),
+            states: Vec::new(),
+            prepared: VecDeque::new(),
+            in_flight: 0,
             outcomes,
+            accepted_with_failures: Vec::new(),
             failures: Vec::new(),
             stopped_by: None,
         }
@@ -132,9 +162,14 @@ impl<Op: BatchOperation> Batch<Op> {
         &self.items
     }
 
-    /// How many calls were made so far.
+    /// How many calls were prepared so far (handed out or not).
     pub fn calls(&self) -> usize {
         self.calls.len()
+    }
+
+    /// How many calls are in flight: handed out and not recorded (nor released).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
     }
 
     /// The input indices of the items that call `call` carries, in order (empty for a call that
@@ -143,15 +178,73 @@ impl<Op: BatchOperation> Batch<Op> {
         self.calls.get(call).map_or(&[], Vec::as_slice)
     }
 
-    /// The next call: validates items from where the last call ended (an invalid one becomes
-    /// [`Rejected`](Outcome::Rejected) by the client) until the call is full, and builds its
-    /// request for `endpoint`. `None` when every item is accounted for, or once the credentials
-    /// were refused ([`should_stop`](Self::should_stop)).
+    /// Hands out the next call: the one [`prepare`](Self::prepare) got ready, else a new one
+    /// (validating items from where the last call ended, an invalid one becoming
+    /// [`Rejected`](Outcome::Rejected) by the client, until the call is full, and building its
+    /// request for `endpoint`). `None` when every item is accounted for, or once the batch is
+    /// stopped ([`should_stop`](Self::should_stop)).
+    ///
+    /// From here on the call counts as in flight: record its result with
+    /// [`record`](Self::record), or hand it back with [`release`](Self::release) if it was not
+    /// sent after all.
     pub fn next_call(&mut self, endpoint: &Endpoint) -> Option<Call> {
+        if self.should_stop() {
+            return None;
+        }
+        let call = match self.prepared.pop_front() {
+            Some(call) => call,
+            None => self.prepare_call(endpoint)?,
+        };
+        self.states[call.index] = CallState::Started;
+        self.in_flight += 1;
+        Some(call)
+    }
+
+    /// The next call to start for a shell that keeps at most `calls_in_flight` calls in flight
+    /// (0 counts as 1): [`next_call`](Self::next_call) while fewer are, else `None`.
+    ///
+    /// A shell starts calls with `while let Some(call) = batch.start_call(..)`, then waits for
+    /// one to finish (with [`prepare`](Self::prepare) meanwhile) and records it.
+    pub fn start_call(&mut self, endpoint: &Endpoint, calls_in_flight: usize) -> Option<Call> {
+        if self.in_flight >= calls_in_flight.max(1) {
+            return None;
+        }
+        self.next_call(endpoint)
+    }
+
+    /// Uses a wait: validates and serializes the next call, if none is ready and the batch is
+    /// not stopped, so that the next [`next_call`](Self::next_call) hands it out at once. The
+    /// batch holds it: it is not in flight, and a batch finished with it is reported as never
+    /// sent.
+    pub fn prepare(&mut self, endpoint: &Endpoint) {
+        if self.prepared.is_empty()
+            && !self.should_stop()
+            && let Some(call) = self.prepare_call(endpoint)
+        {
+            self.prepared.push_back(call);
+        }
+    }
+
+    /// Hands back a call from [`next_call`](Self::next_call) that was not sent after all: it is
+    /// no longer in flight, and the next `next_call` hands it out again (a batch finished with it
+    /// reports its items as never sent). A call recorded, already handed back, or not from this
+    /// batch is ignored.
+    pub fn release(&mut self, call: Call) {
+        if self.states.get(call.index) != Some(&CallState::Started) {
+            return;
+        }
+        self.states[call.index] = CallState::Prepared;
+        self.in_flight -= 1;
+        let at = self
+            .prepared
+            .partition_point(|held| held.index < call.index);
+        self.prepared.insert(at, call);
+    }
+
+    /// Prepares a new call: its items, its request. A call whose request cannot be built fails
+    /// at once (nothing is sent), and the next one is tried.
+    fn prepare_call(&mut self, endpoint: &Endpoint) -> Option<Call> {
         loop {
-            if self.should_stop() {
-                return None;
-            }
             let indices = self.take_valid(self.call_size);
             if indices.is_empty() {
                 return None;
@@ -163,7 +256,7 @@ impl<Op: BatchOperation> Batch<Op> {
             });
             let items = indices.len();
             self.calls.push(indices);
-            self.recorded.push(false);
+            self.states.push(CallState::Prepared);
             match request {
                 Ok(request) => {
                     return Some(Call {
@@ -172,9 +265,8 @@ impl<Op: BatchOperation> Batch<Op> {
                         request,
                     });
                 }
-                // Nothing to send: the call fails here, and the next one is tried.
                 Err(error) => {
-                    self.record(index, Err(error));
+                    self.settle(index, Err(error));
                 }
             }
         }
@@ -201,24 +293,40 @@ impl<Op: BatchOperation> Batch<Op> {
     }
 
     /// Records what call `call` came to: its results (from [`Endpoint::parse_response`]) or its
-    /// failure. A call recorded twice, or one that was not made, is ignored.
+    /// failure. A call recorded twice, one that is not in flight (never handed out, or handed
+    /// back), or one that does not exist, is ignored.
+    ///
+    /// A result that accepts its item and still lists failures keeps them
+    /// ([`SendReport::accepted_with_failures`]).
     pub fn record(&mut self, call: usize, result: Result<Vec<Op::ItemResult>, CallError>) -> Flow {
-        match self.recorded.get_mut(call) {
-            Some(recorded) if !*recorded => *recorded = true,
-            _ => return self.flow(),
+        if self.states.get(call) != Some(&CallState::Started) {
+            return self.flow();
         }
+        self.in_flight -= 1;
+        self.settle(call, result);
+        self.flow()
+    }
+
+    /// Records the result of call `call`, whatever its state.
+    fn settle(&mut self, call: usize, result: Result<Vec<Op::ItemResult>, CallError>) {
+        self.states[call] = CallState::Recorded;
         let indices = std::mem::take(&mut self.calls[call]);
         match result {
             Ok(results) if results.len() == indices.len() => {
                 for (&index, result) in indices.iter().zip(results) {
-                    self.outcomes[index] = Some(if result.is_accepted() {
+                    let outcome = if result.is_accepted() {
+                        if !result.failures().is_empty() {
+                            self.accepted_with_failures
+                                .push((index, result.into_failures()));
+                        }
                         Outcome::Accepted
                     } else {
                         Outcome::Rejected {
                             by: RejectedBy::Service,
                             failures: result.into_failures(),
                         }
-                    });
+                    };
+                    self.outcomes[index] = Some(outcome);
                 }
             }
             Ok(results) => {
@@ -231,14 +339,13 @@ impl<Op: BatchOperation> Batch<Op> {
             Err(error) => self.fail(call, &indices, error),
         }
         self.calls[call] = indices;
-        self.flow()
     }
 
     fn fail(&mut self, call: usize, indices: &[usize], error: CallError) {
-        if error.is_unauthorized() && self.stopped_by.is_none() {
-            self.stopped_by = Some(call);
-        }
         let failure = error.kind();
+        if error.stops_batch() && self.stopped_by.is_none() {
+            self.stopped_by = Some((call, failure));
+        }
         // A 400 names the items it could not read (`message[1].body`): those are rejected by the
         // service, with the path made relative to the item (`body`), like a 202's failures.
         if let CallError::BadRequest { failures } = &error {
@@ -290,7 +397,8 @@ impl<Op: BatchOperation> Batch<Op> {
         }
     }
 
-    /// `true` once a call showed the credentials are refused: start no further call.
+    /// `true` once a call stopped the batch (refused credentials, a panic): start no further
+    /// call.
     pub fn should_stop(&self) -> bool {
         self.stopped_by.is_some()
     }
@@ -298,27 +406,35 @@ impl<Op: BatchOperation> Batch<Op> {
     /// The report: one outcome per item, in input order. `Err` when any call failed as a whole;
     /// it still carries the report.
     ///
-    /// Items whose call was never made are [`NotSent`](Outcome::NotSent):
-    /// [`Stopped`](NotSentReason::Stopped) after refused credentials, else
-    /// [`Unfinished`](NotSentReason::Unfinished); those never considered are validated first
-    /// (without a network), so an invalid one is still reported as rejected by the client.
+    /// A call handed out and never recorded (nor released) fails with
+    /// [`CallError::NotRecorded`]: its items may have reached the service. Items whose call was
+    /// never sent are [`NotSent`](Outcome::NotSent): [`Stopped`](NotSentReason::Stopped) after
+    /// a call stopped the batch, else [`Unfinished`](NotSentReason::Unfinished); those never
+    /// considered are validated first (without a network), so an invalid one is still reported
+    /// as rejected by the client.
     pub fn finish(mut self) -> Result<SendReport, SendError> {
         let reason = match self.stopped_by {
-            Some(by_call) => NotSentReason::Stopped { by_call },
+            Some((by_call, failure)) => NotSentReason::Stopped { by_call, failure },
             None => NotSentReason::Unfinished,
         };
-        // Calls made but never recorded.
-        for (indices, _) in self
-            .calls
-            .iter()
-            .zip(&self.recorded)
-            .filter(|(_, done)| !**done)
-        {
-            for &index in indices {
-                self.outcomes[index].get_or_insert(Outcome::NotSent { reason });
+        for call in 0..self.calls.len() {
+            match self.states[call] {
+                CallState::Recorded => {}
+                // Handed out, never recorded: it may have been sent.
+                CallState::Started => {
+                    let indices = std::mem::take(&mut self.calls[call]);
+                    self.fail(call, &indices, CallError::NotRecorded);
+                    self.calls[call] = indices;
+                }
+                // Held by the batch: never sent.
+                CallState::Prepared => {
+                    for &index in &self.calls[call] {
+                        self.outcomes[index].get_or_insert(Outcome::NotSent { reason });
+                    }
+                }
             }
         }
-        // Calls never made: counted as planned, their items not sent.
+        // Calls never prepared: counted as planned, their items not sent.
         let mut calls = self.calls.len();
         loop {
             let indices = self.take_valid(self.call_size);
@@ -335,7 +451,7 @@ impl<Op: BatchOperation> Batch<Op> {
             .into_iter()
             .map(|outcome| outcome.unwrap_or(Outcome::NotSent { reason }))
             .collect();
-        let report = SendReport::new(outcomes);
+        let report = SendReport::new(outcomes).with_accepted_failures(self.accepted_with_failures);
         let mut failures = self.failures;
         if failures.is_empty() {
             Ok(report)

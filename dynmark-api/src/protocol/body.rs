@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::credentials::Credentials;
 use crate::error::CallError;
-use crate::protocol::Endpoint;
+use crate::protocol::{Endpoint, HttpResponse};
 
 /// How many bytes of a body an [`Excerpt`] keeps by default.
 pub const EXCERPT_BYTES: usize = 512;
@@ -49,13 +49,32 @@ impl Excerpt {
     /// `Authorization` value are replaced by `<redacted>` (a secret that starts inside the
     /// excerpt is redacted whole, even when it runs past its end).
     pub(crate) fn redacted(body: &[u8], credentials: &Credentials) -> Self {
+        Excerpt::redacted_cut(body, credentials, false)
+    }
+
+    /// As [`redacted`](Self::redacted); `cut` says that `body` is itself only the start of a
+    /// longer body. Where the text was cut, the beginning of a secret that the cut left at its
+    /// end is removed too.
+    pub(crate) fn redacted_cut(body: &[u8], credentials: &Credentials, cut: bool) -> Self {
         let window = Excerpt::with_limit(body, EXCERPT_BYTES + credentials.longest_secret());
-        let redacted = credentials.redact(&window.text);
+        let mut redacted = credentials.redact(&window.text);
+        let cut = cut || window.truncated;
+        if cut {
+            credentials.trim_partial_secret(&mut redacted);
+        }
         let excerpt = Excerpt::new(redacted.as_bytes());
         Excerpt {
-            truncated: excerpt.truncated || window.truncated,
+            truncated: excerpt.truncated || cut,
             text: excerpt.text,
         }
+    }
+
+    /// Where the excerpt cut its text, removes the beginning of a secret the cut left at its end.
+    pub(crate) fn without_partial_secret(mut self, credentials: &Credentials) -> Self {
+        if self.truncated {
+            credentials.trim_partial_secret(&mut self.text);
+        }
+        self
     }
 
     /// The text kept.
@@ -76,13 +95,7 @@ impl fmt::Display for Excerpt {
         if self.text.is_empty() && !self.truncated {
             return f.write_str("(empty body)");
         }
-        for c in self.text.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                fmt::Write::write_char(f, c)?;
-            }
-        }
+        write_one_line(f, &self.text)?;
         if self.truncated {
             f.write_str("…")?;
         }
@@ -90,42 +103,61 @@ impl fmt::Display for Excerpt {
     }
 }
 
+/// Writes `text` on one line: control characters (newlines, tabs, escape, ...) are escaped
+/// (`\n`, `\u{1b}`), so text from the network cannot start a line of its own or drive a
+/// terminal.
+pub(crate) fn write_one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            fmt::Write::write_char(f, c)?;
+        }
+    }
+    Ok(())
+}
+
 /// Collects a response body chunk by chunk, refusing to grow past the endpoint's limit
 /// ([`Endpoint::max_response_body`]).
 ///
-/// The shells feed it whatever their transport yields; past the limit it answers
-/// [`CallError::BodyTooLarge`] and the shell stops reading.
+/// The shells feed it whatever their transport yields; past the limit it answers with the
+/// call's error and the shell stops reading. The status decides first: only a success's body
+/// must be read whole, so only a 2xx over the limit is [`CallError::BodyTooLarge`]; any other
+/// status fails as [`Endpoint::parse_response`] says it does, with the start of the body (a 401
+/// is still [`CallError::Unauthorized`], which stops the batch).
 #[derive(Debug)]
 pub struct BodyBuffer<'a> {
     endpoint: &'a Endpoint,
     status: u16,
+    content_type: Option<String>,
     limit: usize,
     bytes: Vec<u8>,
 }
 
 impl<'a> BodyBuffer<'a> {
-    /// A buffer for the body of an answer with `status`; `content_length` is the announced
-    /// length, if any (an announced length over the limit fails at once).
+    /// A buffer for the body of an answer with `status` and `content_type`; `content_length` is
+    /// the announced length, if any (an announced length over the limit fails at once).
     pub fn new(
         endpoint: &'a Endpoint,
         status: u16,
+        content_type: Option<String>,
         content_length: Option<u64>,
     ) -> Result<Self, CallError> {
         let limit = endpoint.max_response_body();
         let announced = content_length.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
-        if announced > limit {
-            return Err(CallError::BodyTooLarge {
-                status,
-                limit,
-                announced: content_length,
-                body: Excerpt::new(b""),
-            });
-        }
-        Ok(BodyBuffer {
+        let buffer = BodyBuffer {
             endpoint,
             status,
+            content_type,
             limit,
+            bytes: Vec::new(),
+        };
+        if announced > limit {
+            return Err(buffer.too_large(content_length));
+        }
+        Ok(BodyBuffer {
             bytes: Vec::with_capacity(announced.min(64 * 1024)),
+            ..buffer
         })
     }
 
@@ -134,23 +166,41 @@ impl<'a> BodyBuffer<'a> {
         if self.bytes.len().saturating_add(chunk.len()) > self.limit {
             let room = self.limit - self.bytes.len();
             self.bytes.extend_from_slice(&chunk[..room]);
-            return Err(CallError::BodyTooLarge {
-                status: self.status,
-                limit: self.limit,
-                announced: None,
-                body: Excerpt {
-                    truncated: true,
-                    ..Excerpt::redacted(&self.bytes, self.endpoint.credentials())
-                },
-            });
+            return Err(self.too_large(None));
         }
         self.bytes.extend_from_slice(chunk);
         Ok(())
     }
 
+    /// The error for a body over the limit (`announced`: caught by the announced length).
+    fn too_large(&self, announced: Option<u64>) -> CallError {
+        let credentials = self.endpoint.credentials();
+        // What was read is only the start of the body.
+        let body = Excerpt::redacted_cut(&self.bytes, credentials, true);
+        if (200..300).contains(&self.status) {
+            CallError::BodyTooLarge {
+                status: self.status,
+                limit: self.limit,
+                announced,
+                body: match announced {
+                    Some(_) => Excerpt::new(b""),
+                    None => body,
+                },
+            }
+        } else {
+            self.endpoint
+                .status_failure(self.status, self.content_type.as_deref(), body)
+        }
+    }
+
     /// The body read so far.
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
+    }
+
+    /// The response: status, content type and the body read.
+    pub fn into_response(self) -> HttpResponse {
+        HttpResponse::new(self.status, self.content_type, self.bytes)
     }
 }
 
@@ -204,7 +254,7 @@ mod tests {
     #[test]
     fn body_buffer_refuses_to_grow_past_the_limit() {
         let endpoint = endpoint(10);
-        let mut body = BodyBuffer::new(&endpoint, 200, None).unwrap();
+        let mut body = BodyBuffer::new(&endpoint, 200, None, None).unwrap();
         body.push(b"12345").unwrap();
         body.push(b"67890").unwrap();
         let error = body.push(b"1").unwrap_err();
@@ -227,7 +277,7 @@ mod tests {
     #[test]
     fn body_buffer_refuses_an_announced_length_past_the_limit() {
         let endpoint = endpoint(10);
-        let error = BodyBuffer::new(&endpoint, 202, Some(11)).unwrap_err();
+        let error = BodyBuffer::new(&endpoint, 202, None, Some(11)).unwrap_err();
         assert!(matches!(
             error,
             CallError::BodyTooLarge {
@@ -240,7 +290,71 @@ mod tests {
             error.to_string(),
             "the service's answer (HTTP 202) is larger than the limit of 10 bytes: it announced 11 bytes"
         );
-        let body = BodyBuffer::new(&endpoint, 202, Some(10)).unwrap();
+        let body = BodyBuffer::new(&endpoint, 202, None, Some(10)).unwrap();
         assert!(body.into_bytes().is_empty());
+    }
+
+    #[test]
+    fn a_401_over_the_limit_is_still_a_refusal_of_the_credentials() {
+        let endpoint = endpoint(16);
+        let mut body = BodyBuffer::new(&endpoint, 401, Some("text/plain".into()), None).unwrap();
+        let error = body.push(b"No authorization header supplied").unwrap_err();
+        assert!(error.is_unauthorized(), "{error:?}");
+        assert!(!error.may_have_reached_service());
+        assert_eq!(
+            error.to_string(),
+            "the service refused the credentials (HTTP 401): No authorization…"
+        );
+        // Announced too large: refused at once, still a refusal of the credentials.
+        let error = BodyBuffer::new(&endpoint, 401, None, Some(1 << 30)).unwrap_err();
+        assert!(error.is_unauthorized(), "{error:?}");
+        // Any other status that is not a success fails as its status says, not as "too large".
+        let mut body = BodyBuffer::new(&endpoint, 404, Some("text/html".into()), None).unwrap();
+        let error = body.push(&[b'x'; 17]).unwrap_err();
+        assert!(
+            matches!(error, CallError::Status { status: 404, ref content_type, .. } if content_type.as_deref() == Some("text/html")),
+            "{error:?}"
+        );
+        assert!(!error.may_have_reached_service());
+        let error = BodyBuffer::new(&endpoint, 400, None, Some(17)).unwrap_err();
+        assert!(
+            matches!(error, CallError::Status { status: 400, .. }),
+            "{error:?}"
+        );
+        // A success must be read whole: too large.
+        let mut body = BodyBuffer::new(&endpoint, 202, None, None).unwrap();
+        let error = body.push(&[b'x'; 17]).unwrap_err();
+        assert!(
+            matches!(error, CallError::BodyTooLarge { status: 202, .. }),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_body_cut_at_the_limit_does_not_end_with_the_start_of_a_secret() {
+        // The password is `1234567`; the limit cuts the echoed password after `1234`.
+        let endpoint = endpoint(12);
+        for status in [200, 401, 500] {
+            let mut body = BodyBuffer::new(&endpoint, status, None, None).unwrap();
+            let error = body.push(b"echo: xx1234567 and more").unwrap_err();
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains("1234"), "{status}: {shown}");
+            assert!(shown.contains("echo: xx"), "{status}: {shown}");
+        }
+        // The encoded `Authorization` value (`dXNlcjoxMjM0NTY3`), cut by the excerpt's own
+        // bound after an earlier redaction shortened the text.
+        let credentials = endpoint.credentials();
+        let secret = "dXNlcjoxMjM0NTY3";
+        let window = EXCERPT_BYTES + credentials.longest_secret();
+        // Four redactions shorten the text by 24 bytes, more than the window's slack: the start
+        // of the fifth secret, cut by the window, moves into the excerpt.
+        let mut echoed = secret.repeat(4);
+        echoed.push_str(&"y".repeat(window - echoed.len() - 5));
+        echoed.push_str(secret);
+        echoed.push_str(" and more");
+        let excerpt = Excerpt::redacted_cut(echoed.as_bytes(), credentials, false);
+        assert!(!excerpt.text().contains("dXNl"), "{}", excerpt.text());
+        assert!(excerpt.text().ends_with('y'), "{}", excerpt.text());
+        assert!(excerpt.is_truncated());
     }
 }

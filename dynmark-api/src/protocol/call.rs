@@ -12,6 +12,12 @@ use crate::{CredentialsFailure, ValidationFailure};
 /// The longest `Content-Type` or parser message kept in an error.
 const SHORT_TEXT: usize = 200;
 
+/// The longest 2xx body that is read leniently as a credentials failure.
+const LENIENT_BYTES: usize = 4096;
+
+/// A UTF-8 byte order mark, which some servers put before JSON.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 impl Endpoint {
     /// The URL of operation `Op`: the base URL followed by `Op::PATH`.
     pub fn url<Op: BatchOperation>(&self) -> String {
@@ -56,14 +62,16 @@ impl Endpoint {
     /// - a 2xx whose body is an array of `sent` results: `Ok`, one result per item, in order;
     /// - a 2xx with another number of results: [`CallError::ResultCount`] (results are matched by
     ///   position, so none can be trusted);
-    /// - a 2xx with `[{"failureDescription": ...}]`, and any 401: [`CallError::Unauthorized`];
+    /// - a 2xx with `[{"failureDescription": ...}]` (also as the page shows it, with a trailing
+    ///   comma), and any 401: [`CallError::Unauthorized`];
     /// - a 400 with an array of failures: [`CallError::BadRequest`];
     /// - any other status, or a 400 that is not such an array: [`CallError::Status`];
     /// - a 2xx whose body is anything else (empty, HTML, invalid JSON, another shape):
     ///   [`CallError::InvalidResponse`].
     ///
     /// Errors carry a bounded excerpt of the body with any echoed secret redacted. Unknown
-    /// fields in results are ignored; a missing or `null` `validationFailures` is no failures.
+    /// fields in results are ignored; a missing or `null` `validationFailures` is no failures; a
+    /// UTF-8 byte order mark before a 2xx body is skipped.
     pub fn parse_response<Op: BatchOperation>(
         &self,
         response: &HttpResponse,
@@ -72,18 +80,17 @@ impl Endpoint {
         let status = response.status;
         let body: &[u8] = &response.body;
         match status {
-            200..=299 => match serde_json::from_slice::<Vec<Op::ItemResult>>(body) {
-                Ok(results) if results.len() == sent => Ok(results),
-                Ok(results) => Err(CallError::ResultCount {
-                    sent,
-                    received: results.len(),
-                }),
-                Err(error) => Err(self.unreadable_success(status, body, &error)),
-            },
-            401 => Err(CallError::Unauthorized {
-                status,
-                message: self.excerpt(body),
-            }),
+            200..=299 => {
+                let body = body.strip_prefix(BOM).unwrap_or(body);
+                match serde_json::from_slice::<Vec<Op::ItemResult>>(body) {
+                    Ok(results) if results.len() == sent => Ok(results),
+                    Ok(results) => Err(CallError::ResultCount {
+                        sent,
+                        received: results.len(),
+                    }),
+                    Err(error) => Err(self.unreadable_success(status, body, &error)),
+                }
+            }
             400 => match serde_json::from_slice::<Vec<ValidationFailure>>(body) {
                 Ok(failures) if !failures.is_empty() => Err(CallError::BadRequest { failures }),
                 _ => Err(self.status_error(response)),
@@ -92,24 +99,40 @@ impl Endpoint {
         }
     }
 
+    /// The `[{"failureDescription": ...}]` answer: read strictly, else (a short body that names
+    /// `failureDescription`) once more without trailing commas, as the page's sample has them.
+    fn credentials_failure(&self, status: u16, body: &[u8]) -> Option<CallError> {
+        let failures = match serde_json::from_slice::<Vec<CredentialsFailure>>(body) {
+            Ok(failures) => failures,
+            Err(_) if body.len() <= LENIENT_BYTES && contains(body, b"\"failureDescription\"") => {
+                serde_json::from_slice(&without_trailing_commas(body)).ok()?
+            }
+            Err(_) => return None,
+        };
+        if failures.is_empty() {
+            return None;
+        }
+        let described: Vec<&str> = failures
+            .iter()
+            .map(|f| f.failure_description.as_str())
+            .collect();
+        Some(CallError::Unauthorized {
+            status,
+            message: self.excerpt(described.join("; ").as_bytes()),
+        })
+    }
+
     fn unreadable_success(&self, status: u16, body: &[u8], error: &serde_json::Error) -> CallError {
-        if let Ok(failures) = serde_json::from_slice::<Vec<CredentialsFailure>>(body)
-            && !failures.is_empty()
-        {
-            let described: Vec<&str> = failures
-                .iter()
-                .map(|f| f.failure_description.as_str())
-                .collect();
-            return CallError::Unauthorized {
-                status,
-                message: self.excerpt(described.join("; ").as_bytes()),
-            };
+        if let Some(refused) = self.credentials_failure(status, body) {
+            return refused;
         }
         let reason = if body.iter().all(u8::is_ascii_whitespace) {
             "empty body".to_owned()
         } else {
             let reason = self.credentials().redact(&error.to_string());
-            Excerpt::with_limit(reason.as_bytes(), SHORT_TEXT).to_string()
+            Excerpt::with_limit(reason.as_bytes(), SHORT_TEXT)
+                .without_partial_secret(self.credentials())
+                .to_string()
         };
         CallError::InvalidResponse {
             status,
@@ -119,18 +142,88 @@ impl Endpoint {
     }
 
     fn status_error(&self, response: &HttpResponse) -> CallError {
+        self.status_failure(
+            response.status,
+            response.content_type.as_deref(),
+            self.excerpt(&response.body),
+        )
+    }
+
+    /// The error an answer with `status` (not a 2xx, nor a readable 400) is, whatever its body
+    /// says beyond `body`, the start of it: a 401 refuses the credentials, anything else is
+    /// [`CallError::Status`].
+    pub(crate) fn status_failure(
+        &self,
+        status: u16,
+        content_type: Option<&str>,
+        body: Excerpt,
+    ) -> CallError {
+        if status == 401 {
+            return CallError::Unauthorized {
+                status,
+                message: body,
+            };
+        }
         CallError::Status {
-            status: response.status,
-            content_type: response
-                .content_type
-                .as_deref()
+            status,
+            content_type: content_type
                 .map(|ct| Excerpt::with_limit(ct.as_bytes(), SHORT_TEXT).to_string()),
-            body: self.excerpt(&response.body),
+            body,
         }
     }
 
     /// A bounded excerpt of `body` with the endpoint's secrets redacted.
     pub fn excerpt(&self, body: &[u8]) -> Excerpt {
         Excerpt::redacted(body, self.credentials())
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// `body` without the commas that directly precede (but for whitespace) a `]` or a `}`, outside
+/// strings: `[{"a":1,}]` becomes `[{"a":1}]`.
+fn without_trailing_commas(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, &byte) in body.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if byte == b'"' {
+            in_string = true;
+        } else if byte == b',' {
+            let next = body[at + 1..]
+                .iter()
+                .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+            if matches!(next, Some(b']' | b'}')) {
+                continue;
+            }
+        }
+        out.push(byte);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_commas_are_removed_outside_strings_only() {
+        let strip =
+            |body: &str| String::from_utf8(without_trailing_commas(body.as_bytes())).unwrap();
+        assert_eq!(strip("[{\"a\":1,}]"), "[{\"a\":1}]");
+        assert_eq!(strip("[{\n\t\"a\":\"x\",\n}, ]"), "[{\n\t\"a\":\"x\"\n} ]");
+        assert_eq!(strip(r#"["a,]", "b\",}"]"#), r#"["a,]", "b\",}"]"#);
+        assert_eq!(strip("[1,2]"), "[1,2]");
     }
 }

@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use crate::credentials::Credentials;
 use crate::error::BuildError;
-use crate::operation::Method;
+use crate::operation::{BatchOperation, Method};
 use crate::protocol::body::DEFAULT_MAX_RESPONSE_BODY;
 
 /// Dynmark's production service.
@@ -17,8 +17,12 @@ pub const DEFAULT_BASE_URL: &str = "https://services.dynmark.com";
 /// The `User-Agent` sent unless another is set: `dynmark-api/<version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("dynmark-api/", env!("CARGO_PKG_VERSION"));
 
+/// The paths of the operations, which a base URL must not already end with.
+const OPERATION_PATHS: &[&str] = &[<crate::operations::SendMessages as BatchOperation>::PATH];
+
 /// A checked base URL: `https://...`, or `http://...` only for a loopback host (`127.0.0.0/8`,
-/// `::1`, `localhost`) or when explicitly allowed; no credentials, query or fragment in it.
+/// `::1`, `localhost`) or when explicitly allowed; no credentials, query or fragment in it, and
+/// not already ending with an operation's path (the service's root only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl(String);
 
@@ -65,6 +69,21 @@ impl BaseUrl {
                 });
             }
             _ => return Err(invalid("its scheme must be https (or http)")),
+        }
+        let path = parsed.path().trim_end_matches('/');
+        for operation in OPERATION_PATHS {
+            let tail = path
+                .len()
+                .checked_sub(operation.len())
+                .and_then(|start| path.get(start..));
+            if tail.is_some_and(|tail| tail.eq_ignore_ascii_case(operation)) {
+                return Err(BuildError::InvalidBaseUrl {
+                    reason: format!(
+                        "its path already ends with the operation path `{operation}`: give only \
+                         the service's root (e.g. {DEFAULT_BASE_URL}); each call adds its own path"
+                    ),
+                });
+            }
         }
         Ok(BaseUrl(parsed.as_str().trim_end_matches('/').to_owned()))
     }
@@ -299,6 +318,33 @@ mod tests {
                 ),
                 "{url}"
             );
+        }
+    }
+
+    #[test]
+    fn base_url_refuses_an_operation_path() {
+        for url in [
+            "https://services.dynmark.com/webapi/message/send",
+            "https://services.dynmark.com/webapi/message/send/",
+            "https://services.dynmark.com/WebApi/Message/Send",
+            "https://proxy.example/dynmark/webapi/message/send",
+            "http://127.0.0.1:8080/webapi/message/send",
+        ] {
+            let error = BaseUrl::parse(url, false).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "invalid base URL: its path already ends with the operation path \
+                 `/webapi/message/send`: give only the service's root (e.g. \
+                 https://services.dynmark.com); each call adds its own path",
+                "{url}"
+            );
+        }
+        for url in [
+            "https://services.dynmark.com/webapi",
+            "https://services.dynmark.com/webapi/message",
+            "https://proxy.example/send",
+        ] {
+            assert!(BaseUrl::parse(url, false).is_ok(), "{url}");
         }
     }
 

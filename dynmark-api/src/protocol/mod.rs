@@ -19,7 +19,7 @@
 //! Dynmark could then deliver its messages twice.
 
 mod batch;
-mod body;
+pub(crate) mod body;
 mod call;
 mod http;
 

@@ -140,17 +140,99 @@ fn credentials_failure_with_202() {
         error.to_string(),
         "the service refused the credentials (HTTP 202): Unable to logon with credentials given"
     );
-    // As captured, trailing comma and all: not JSON, so an unreadable answer, not a panic.
+}
+
+/// The page's own 202 sample, byte for byte (`api.results.codes[1].code`): a trailing comma
+/// makes it invalid JSON, and it is still a refusal of the credentials, which stops the batch.
+const PAGE_CREDENTIALS_FAILURE: &[u8] =
+    b"[{\n\t\"failureDescription\":\"Unable to logon with credentials given\",\n}]";
+
+#[test]
+fn credentials_failure_with_202_as_the_page_shows_it() {
+    let response = HttpResponse::new(202, Some(JSON.into()), PAGE_CREDENTIALS_FAILURE);
+    let error = endpoint()
+        .parse_response::<SendMessages>(&response, 3)
+        .unwrap_err();
+    assert!(error.is_unauthorized(), "{error:?}");
+    assert!(!error.may_have_reached_service());
+    assert_eq!(
+        error.to_string(),
+        "the service refused the credentials (HTTP 202): Unable to logon with credentials given"
+    );
+    // In a batch: the call is refused, and no further call starts.
+    let messages: Vec<Message> = (0..3).map(|_| message("447700900000")).collect();
+    let mut batch = Batch::<SendMessages>::new(messages, options(1));
+    let endpoint = endpoint();
+    let call = batch.next_call(&endpoint).unwrap();
+    let result = endpoint.parse_response::<SendMessages>(&response, call.items);
+    assert_eq!(batch.record(call.index, result), Flow::Stop);
+    assert_eq!(batch.next_call(&endpoint), None);
+    let error = batch.finish().unwrap_err();
+    assert!(error.is_unauthorized());
+    assert!(
+        error
+            .report()
+            .not_sent()
+            .all(|(_, reason)| !reason.may_have_reached_service())
+    );
+    // Only that shape is read leniently: other invalid JSON stays unreadable.
+    for body in [
+        &b"[{\"to\":\"1\",\"successful\":true,}]"[..],
+        b"[{\"failureDescription\":\"x\",}",
+        b"{\"failureDescription\":\"x\",}",
+        b"[{\"failureDescription\":42,}]",
+    ] {
+        let response = HttpResponse::new(202, Some(JSON.into()), body);
+        let error = endpoint
+            .parse_response::<SendMessages>(&response, 1)
+            .unwrap_err();
+        assert!(
+            matches!(error, CallError::InvalidResponse { .. }),
+            "{}: {error:?}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_before_a_success_is_skipped() {
+    let results = parse(202, JSON, "\u{feff}[{\"to\":\"1\",\"successful\":true}]", 1).unwrap();
+    assert!(results[0].successful);
     let error = parse(
         202,
         JSON,
-        "[{\n\t\"failureDescription\":\"Unable to logon with credentials given\",\n}]",
+        "\u{feff}[{\"failureDescription\":\"Unable to logon with credentials given\"}]",
         1,
     )
     .unwrap_err();
-    assert!(
-        matches!(error, CallError::InvalidResponse { status: 202, .. }),
-        "{error:?}"
+    assert!(error.is_unauthorized(), "{error:?}");
+}
+
+#[test]
+fn failures_listed_with_an_accepted_result_are_kept() {
+    let results = parse(
+        202,
+        JSON,
+        r#"[{"to":"1","successful":true,"validationFailures":[{"property":"from","failureCode":"X","details":"d"}]},
+            {"to":"2","successful":true}]"#,
+        2,
+    )
+    .unwrap();
+    let mut batch = Batch::<SendMessages>::new(
+        vec![message("447700900000"), message("447700900111")],
+        BatchOptions::default(),
+    );
+    let call = batch.next_call(&endpoint()).unwrap();
+    batch.record(call.index, Ok(results));
+    let report = batch.finish().unwrap();
+    assert!(report.all_accepted());
+    let kept: Vec<_> = report.accepted_with_failures().collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].0, 0);
+    assert_eq!(kept[0].1[0].failure_code, FailureCode::Other("X".into()));
+    assert_eq!(
+        report.to_string(),
+        "2 message(s): 2 accepted, 0 rejected, 0 not sent\n  #0 accepted, yet the service also listed: from: d (X)\n  #1 accepted"
     );
 }
 
@@ -375,6 +457,16 @@ fn echoed_secrets_are_redacted_from_excerpts() {
     let padded = format!("{}{PASSWORD}", "y".repeat(EXCERPT_BYTES - 3));
     let error = parse(500, "text/plain", &padded, 1).unwrap_err();
     assert!(!format!("{error:?}").contains("pa5"), "{error:?}");
+    // A parser's message cut where the password starts.
+    let long = format!("[\"{}{PASSWORD}\"]", "z".repeat(175));
+    let error = parse(202, JSON, &long, 1).unwrap_err();
+    match &error {
+        CallError::InvalidResponse { reason, .. } => {
+            assert!(reason.ends_with('…'), "{reason}");
+            assert!(!reason.contains("pa5"), "{reason}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
     // A secret in a parser's message (serde quotes unexpected strings) too.
     let error = parse(202, JSON, &format!("[\"{PASSWORD}\"]"), 1).unwrap_err();
     assert!(
@@ -585,7 +677,10 @@ fn refused_credentials_stop_the_batch() {
         call: 1,
         failure: CallFailureKind::Unauthorized,
     };
-    let stopped = NotSentReason::Stopped { by_call: 1 };
+    let stopped = NotSentReason::Stopped {
+        by_call: 1,
+        failure: CallFailureKind::Unauthorized,
+    };
     assert_eq!(
         not_sent,
         [(2, refused), (3, refused), (4, stopped), (5, stopped)]
@@ -670,16 +765,161 @@ fn records_out_of_range_or_twice_are_ignored_and_unfinished_items_accounted_for(
     assert_eq!(batch.record(9, Ok(vec![])), Flow::Continue);
     let first = batch.next_call(&endpoint).unwrap();
     let _second = batch.next_call(&endpoint).unwrap();
+    assert_eq!(batch.in_flight(), 2);
     batch.record(0, Ok(answer(&first, true)));
     batch.record(0, Ok(answer(&first, false)));
-    // Call 1 is made but never recorded, call 2 never made: their items are accounted for.
-    let report = batch.finish().unwrap();
+    assert_eq!(batch.in_flight(), 1);
+    // Call 1 is handed out but never recorded: the shell may have sent it, so its item may have
+    // reached the service, and the send failed. Call 2 was never made: its item was not sent.
+    let error = batch.finish().unwrap_err();
+    assert_eq!(error.calls(), 3);
+    assert_eq!(error.failures().len(), 1);
+    assert_eq!(error.failures()[0].call, 1);
+    assert_eq!(error.failures()[0].items, [1]);
+    assert!(matches!(error.failures()[0].error, CallError::NotRecorded));
+    let report = error.report();
     assert_eq!(report.get(0), Some(&Outcome::Accepted));
-    let unfinished = Some(Outcome::NotSent {
-        reason: NotSentReason::Unfinished,
-    });
-    assert_eq!(report.get(1).cloned(), unfinished);
-    assert_eq!(report.get(2).cloned(), unfinished);
+    let not_recorded = NotSentReason::CallFailed {
+        call: 1,
+        failure: CallFailureKind::NotRecorded,
+    };
+    assert!(not_recorded.may_have_reached_service());
+    assert_eq!(
+        report.get(1).cloned(),
+        Some(Outcome::NotSent {
+            reason: not_recorded
+        })
+    );
+    assert_eq!(
+        report.get(2).cloned(),
+        Some(Outcome::NotSent {
+            reason: NotSentReason::Unfinished
+        })
+    );
+    assert!(!NotSentReason::Unfinished.may_have_reached_service());
+}
+
+#[test]
+fn a_released_call_stays_never_sent_and_is_handed_out_again() {
+    let messages: Vec<Message> = (0..3).map(|_| message("447700900000")).collect();
+    let endpoint = endpoint();
+    // Handed back and never handed out again: never sent, and nothing failed.
+    let mut batch = Batch::<SendMessages>::new(messages.clone(), options(3));
+    let call = batch.next_call(&endpoint).unwrap();
+    assert_eq!(batch.in_flight(), 1);
+    batch.release(call.clone());
+    assert_eq!(batch.in_flight(), 0);
+    // Recording a call that is not in flight is ignored.
+    assert_eq!(batch.record(0, Ok(answer(&call, true))), Flow::Continue);
+    let report = batch.finish().unwrap();
+    assert_eq!(report.counts().not_sent, 3);
+    assert!(
+        report
+            .not_sent()
+            .all(|(_, reason)| reason == NotSentReason::Unfinished)
+    );
+    // Handed back, then handed out again (the same call), lowest number first.
+    let mut batch = Batch::<SendMessages>::new(messages, options(1));
+    let first = batch.next_call(&endpoint).unwrap();
+    let second = batch.next_call(&endpoint).unwrap();
+    batch.release(second.clone());
+    batch.release(first.clone());
+    batch.release(first.clone()); // twice: ignored
+    assert_eq!(batch.in_flight(), 0);
+    assert_eq!(batch.next_call(&endpoint), Some(first.clone()));
+    assert_eq!(batch.next_call(&endpoint), Some(second.clone()));
+    let third = batch.next_call(&endpoint).unwrap();
+    assert_eq!(third.index, 2);
+    for call in [&first, &second, &third] {
+        batch.record(call.index, Ok(answer(call, true)));
+    }
+    assert!(batch.finish().unwrap().all_accepted());
+}
+
+#[test]
+fn start_call_keeps_to_the_limit_and_prepare_uses_the_wait() {
+    let messages: Vec<Message> = (0..5).map(|_| message("447700900000")).collect();
+    let endpoint = endpoint();
+    let mut batch = Batch::<SendMessages>::new(messages, options(1));
+    let first = batch.start_call(&endpoint, 2).unwrap();
+    let second = batch.start_call(&endpoint, 2).unwrap();
+    assert_eq!(batch.start_call(&endpoint, 2), None, "two in flight");
+    assert_eq!(batch.calls(), 2);
+    // Waiting: the next call is prepared, held by the batch, not in flight.
+    batch.prepare(&endpoint);
+    batch.prepare(&endpoint); // one at a time
+    assert_eq!((batch.calls(), batch.in_flight()), (3, 2));
+    batch.record(first.index, Ok(answer(&first, true)));
+    let third = batch.start_call(&endpoint, 2).unwrap();
+    assert_eq!(third.index, 2, "the prepared call goes first");
+    // A refusal stops the batch: a call prepared meanwhile is never sent, and not in doubt.
+    batch.prepare(&endpoint);
+    assert_eq!(batch.calls(), 4);
+    let refused = parse(401, "text/plain", "No authorization header supplied", 1).unwrap_err();
+    assert_eq!(batch.record(second.index, Err(refused)), Flow::Stop);
+    assert_eq!(batch.start_call(&endpoint, 2), None);
+    batch.record(third.index, Ok(answer(&third, true)));
+    let error = batch.finish().unwrap_err();
+    assert_eq!(error.failures().len(), 1, "only the refused call failed");
+    let stopped = NotSentReason::Stopped {
+        by_call: 1,
+        failure: CallFailureKind::Unauthorized,
+    };
+    assert_eq!(
+        error.report().not_sent().collect::<Vec<_>>(),
+        [
+            (
+                1,
+                NotSentReason::CallFailed {
+                    call: 1,
+                    failure: CallFailureKind::Unauthorized
+                }
+            ),
+            (3, stopped),
+            (4, stopped)
+        ]
+    );
+}
+
+#[test]
+fn a_panicked_call_stops_the_batch_and_may_have_reached_the_service() {
+    let messages: Vec<Message> = (0..4).map(|_| message("447700900000")).collect();
+    let endpoint = endpoint();
+    let mut batch = Batch::<SendMessages>::new(messages, options(1));
+    let first = batch.start_call(&endpoint, 2).unwrap();
+    let second = batch.start_call(&endpoint, 2).unwrap();
+    let panicked = CallError::Panicked {
+        message: "boom in a result".into(),
+    };
+    assert_eq!(batch.record(first.index, Err(panicked)), Flow::Stop);
+    assert_eq!(batch.start_call(&endpoint, 2), None);
+    batch.record(second.index, Ok(answer(&second, true)));
+    let error = batch.finish().unwrap_err();
+    assert!(!error.is_unauthorized());
+    let report = error.report();
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [1]);
+    let failed = NotSentReason::CallFailed {
+        call: 0,
+        failure: CallFailureKind::Panicked,
+    };
+    assert!(failed.may_have_reached_service());
+    let stopped = NotSentReason::Stopped {
+        by_call: 0,
+        failure: CallFailureKind::Panicked,
+    };
+    assert!(!stopped.may_have_reached_service());
+    assert_eq!(
+        report.not_sent().collect::<Vec<_>>(),
+        [(0, failed), (2, stopped), (3, stopped)]
+    );
+    assert_eq!(
+        report.to_string(),
+        "4 message(s): 1 accepted, 0 rejected, 3 not sent\n  \
+         #0 not sent: call 0 failed (panicked); the service may have received it\n  \
+         #1 accepted\n  \
+         #2 not sent: its call was not made: call 0 panicked\n  \
+         #3 not sent: its call was not made: call 0 panicked"
+    );
 }
 
 #[test]

@@ -9,18 +9,21 @@ use base64::engine::general_purpose::STANDARD;
 ///
 /// Its `Debug` shows the user name only; the password is compared in time that does not depend
 /// on where a guess first differs, and never printed.
+///
+/// As RFC 7617 says, the decoded `user:password` of a `Basic` header is split at its first `:`,
+/// and the user name and the password are compared separately: a user name that contains `:`
+/// is never accepted.
 #[derive(Clone)]
 pub(crate) struct Credentials {
     username: String,
-    /// `username:password`, as it is encoded in an `Authorization: Basic` header.
-    expected: Vec<u8>,
+    password: Vec<u8>,
 }
 
 impl Credentials {
     pub(crate) fn new(username: &str, password: &str) -> Credentials {
         Credentials {
             username: username.to_owned(),
-            expected: format!("{username}:{password}").into_bytes(),
+            password: password.as_bytes().to_vec(),
         }
     }
 
@@ -31,9 +34,17 @@ impl Credentials {
 
     /// Whether `header` (the `Authorization` header's value, if any) carries these credentials.
     pub(crate) fn accept(&self, header: Option<&[u8]>) -> bool {
-        header
-            .and_then(basic_credentials)
-            .is_some_and(|given| constant_time_eq(&given, &self.expected))
+        let Some(given) = header.and_then(basic_credentials) else {
+            return false;
+        };
+        let Some(colon) = given.iter().position(|&byte| byte == b':') else {
+            return false;
+        };
+        let (username, password) = (&given[..colon], &given[colon + 1..]);
+        // Both compared, whichever differs.
+        let username_matches = constant_time_eq(username, self.username.as_bytes());
+        let password_matches = constant_time_eq(password, &self.password);
+        username_matches & password_matches
     }
 }
 
@@ -88,6 +99,19 @@ mod tests {
         ] {
             assert!(!credentials.accept(Some(&header(refused))), "{refused}");
         }
+    }
+
+    #[test]
+    fn splits_at_the_first_colon_as_rfc_7617_says() {
+        // The password may contain ':'; the user name cannot.
+        let credentials = Credentials::new("ann", "x:pw");
+        assert!(credentials.accept(Some(&header("ann:x:pw"))));
+        let credentials = Credentials::new("ann:x", "pw");
+        assert!(!credentials.accept(Some(&header("ann:x:pw"))));
+        // No ':' at all: no password.
+        let credentials = Credentials::new("annpw", "");
+        assert!(!credentials.accept(Some(&header("annpw"))));
+        assert!(credentials.accept(Some(&header("annpw:"))));
     }
 
     #[test]

@@ -85,7 +85,9 @@ pub struct RecordedCall {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
-    /// Wait this long after reading the request, then answer normally.
+    /// Read the request and decide the answer as usual (the call and its accepted messages are
+    /// recorded at once, so they are recorded even if the client goes away meanwhile), wait
+    /// this long, then send the answer.
     Delay(Duration),
     /// Read the request, then answer exactly this, without looking at the request. A status that
     /// cannot be a final answer (below 200 or above 999) is sent as 500; an empty (or unsendable)
@@ -176,12 +178,14 @@ impl Sandbox {
         self.addr
     }
 
-    /// Every message the sandbox answered `successful: true`, in the order answered.
+    /// Every message the sandbox answered (or, with a [`Fault::Delay`], is about to answer)
+    /// `successful: true`, in the order the answers were decided.
     pub fn accepted(&self) -> Vec<Message> {
         self.shared.lock().accepted.clone()
     }
 
-    /// Every request to the send path, in the order answered.
+    /// Every request to the send path, in the order the answers were decided (a call is recorded
+    /// before its answer is sent).
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.shared.lock().calls.clone()
     }
@@ -221,7 +225,8 @@ impl fmt::Debug for Sandbox {
 
 impl SandboxBuilder {
     /// The user name and password the sandbox accepts (default [`Sandbox::USERNAME`] and
-    /// [`Sandbox::PASSWORD`]).
+    /// [`Sandbox::PASSWORD`]). A user name that is empty or contains `:` cannot be sent with
+    /// HTTP Basic authentication: [`start`](Self::start) refuses it.
     pub fn credentials(mut self, username: &str, password: &str) -> SandboxBuilder {
         self.credentials = Credentials::new(username, password);
         self
@@ -238,8 +243,17 @@ impl SandboxBuilder {
     ///
     /// # Errors
     ///
-    /// When the port cannot be bound, or the server's thread or runtime cannot be started.
+    /// When the user name is empty or contains `:` (`InvalidInput`), or the port cannot be
+    /// bound, or the server's thread or runtime cannot be started.
     pub fn start(self) -> std::io::Result<Sandbox> {
+        let username = self.credentials.username();
+        if username.is_empty() || username.contains(':') {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the sandbox's user name must not be empty nor contain ':' (HTTP Basic \
+                 authentication cannot carry it)",
+            ));
+        }
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;

@@ -79,7 +79,7 @@ async fn handle(
         Ok(body) => body,
         Err(refusal) => {
             if on_send_path {
-                shared.record(None, &refusal, refusal.status);
+                shared.record(&refusal, refusal.status);
             }
             return Ok(reply(refusal));
         }
@@ -91,20 +91,40 @@ async fn handle(
         authorization: header(AUTHORIZATION),
         content_type: header(CONTENT_TYPE),
     };
-    // Taken once the request is read, so a request that could not be read leaves it queued.
-    let fault = if on_send_path {
-        shared.lock().faults.pop_front()
-    } else {
-        None
-    };
-    let Some(fault) = fault else {
-        let answer = answer::answer(&request, &body, &shared.credentials);
-        if on_send_path {
-            shared.record(None, &answer, answer.status);
-        }
+    let answer = answer::answer(&request, &body, &shared.credentials);
+    if !on_send_path {
         return Ok(reply(answer));
+    }
+    // The fault is taken once the request is read (a request that could not be read leaves it
+    // queued), and the call is recorded with it, before anything is sent or awaited: what was
+    // received is recorded even if the client goes away.
+    let fault = {
+        let mut state = shared.lock();
+        let fault = state.faults.pop_front();
+        let (status, accepted) = match &fault {
+            None | Some(Fault::Delay(_)) => (answer.status, true),
+            Some(Fault::TruncatedBody) => (202, true),
+            Some(Fault::Respond { status, .. }) => (final_status(*status).as_u16(), false),
+            Some(Fault::DropConnection) => (0, false),
+        };
+        let messages = match &fault {
+            Some(Fault::Respond { .. } | Fault::DropConnection) => payload::parse(&body).items,
+            _ => answer.messages,
+        };
+        if accepted {
+            state.accepted.extend(answer.accepted.iter().cloned());
+        }
+        state.calls.push(RecordedCall {
+            messages,
+            status,
+            fault: fault.clone(),
+        });
+        fault
     };
-    Ok(misbehave(fault, &request, &body, &shared, control).await)
+    Ok(match fault {
+        None => reply(answer),
+        Some(fault) => misbehave(fault, answer, control).await,
+    })
 }
 
 /// Reads a request body of at most `limit` bytes; the answer to send instead when it cannot.
@@ -118,47 +138,25 @@ async fn read(body: Incoming, limit: usize) -> Result<Bytes, Answer> {
     }
 }
 
-/// Answers a read request on the send path as `fault` says, and records the call.
-async fn misbehave(
-    fault: Fault,
-    request: &answer::Request<'_>,
-    body: &[u8],
-    shared: &Shared,
-    control: Arc<Control>,
-) -> Response<Reply> {
-    match &fault {
+/// Answers a read (and recorded) request on the send path as `fault` says; `answer` is what
+/// the sandbox would have answered.
+async fn misbehave(fault: Fault, answer: Answer, control: Arc<Control>) -> Response<Reply> {
+    match fault {
         Fault::Delay(delay) => {
-            tokio::time::sleep(*delay).await;
-            let answer = answer::answer(request, body, &shared.credentials);
-            shared.record(Some(fault), &answer, answer.status);
+            tokio::time::sleep(delay).await;
             reply(answer)
         }
         Fault::Respond {
             status,
             content_type,
-            body: fault_body,
-        } => {
-            let response = exact(*status, content_type, fault_body.clone());
-            shared.record_call(RecordedCall {
-                messages: payload::parse(body).items,
-                status: response.status().as_u16(),
-                fault: Some(fault),
-            });
-            response
-        }
+            body,
+        } => exact(status, &content_type, body),
         Fault::DropConnection => {
-            shared.record_call(RecordedCall {
-                messages: payload::parse(body).items,
-                status: 0,
-                fault: Some(fault),
-            });
             control.close.notify_one();
             // Never answer: the connection task drops the connection instead.
             std::future::pending().await
         }
         Fault::TruncatedBody => {
-            let answer = answer::answer(request, body, &shared.credentials);
-            shared.record(Some(fault), &answer, 202);
             let full = Bytes::from(answer.body);
             let truncated = Truncated {
                 part: Some(full.slice(..full.len() / 2)),
@@ -178,18 +176,14 @@ async fn misbehave(
 
 impl Shared {
     /// Records a call answered with `answer` (sent with `status`), and the messages it accepted.
-    fn record(&self, fault: Option<Fault>, answer: &Answer, status: u16) {
+    fn record(&self, answer: &Answer, status: u16) {
         let mut state = self.lock();
         state.accepted.extend(answer.accepted.iter().cloned());
         state.calls.push(RecordedCall {
             messages: answer.messages,
             status,
-            fault,
+            fault: None,
         });
-    }
-
-    fn record_call(&self, call: RecordedCall) {
-        self.lock().calls.push(call);
     }
 }
 
@@ -212,16 +206,21 @@ fn reply(answer: Answer) -> Response<Reply> {
 /// 200 or above 999) becomes 500; an empty or unsendable content type is left out.
 fn exact(status: u16, content_type: &str, body: Vec<u8>) -> Response<Reply> {
     let mut response = Response::new(Reply::full(body));
-    *response.status_mut() = StatusCode::from_u16(status)
-        .ok()
-        .filter(|status| !status.is_informational())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = final_status(status);
     if let Ok(value) = HeaderValue::from_str(content_type)
         && !content_type.is_empty()
     {
         response.headers_mut().insert(CONTENT_TYPE, value);
     }
     response
+}
+
+/// `status` if it can be a final answer, else 500.
+fn final_status(status: u16) -> StatusCode {
+    StatusCode::from_u16(status)
+        .ok()
+        .filter(|status| !status.is_informational())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// What a connection's parts share: the signal that closes it, and a count of completed
