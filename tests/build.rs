@@ -3,11 +3,45 @@
 //! validation follows the spec: no rule of a generated type is written by hand.
 //! With the runtime path `::dynmark_api` the generator emits the types and their `Validate`
 //! impls only (no operation descriptors), so the whole file can be included in a test module.
+//!
+//! Also generates code from some of `dynmark-codegen`'s fixtures (names that could clash with
+//! what the generated code uses), for `tests/codegen_fixtures_compile.rs` to compile: with the
+//! runtime path `::dynmark_api`, and with `crate` (against a stand-in of `dynmark-api`'s root).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The `codegen/tests/fixtures/supported/` fixtures compiled by `tests/codegen_fixtures_compile.rs`.
+const COMPILED_FIXTURES: &[&str] = &[
+    "standard_names",
+    "keyword_siblings",
+    "shouting_property_names",
+];
+
+fn generate_fixtures(out_dir: &Path) {
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/supported");
+    for name in COMPILED_FIXTURES {
+        let path = fixtures.join(format!("{name}.json"));
+        println!("cargo::rerun-if-changed={}", path.display());
+        let spec = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+        for (suffix, options) in [
+            ("", dynmark_codegen::Options::default()),
+            ("_inside", dynmark_codegen::Options::inside_dynmark_api()),
+        ] {
+            let code = dynmark_codegen::generate(&spec, &options)
+                .unwrap_or_else(|error| panic!("dynmark-codegen refused {name}:\n{error}"));
+            let target = out_dir.join(format!("fixture_{name}{suffix}.rs"));
+            std::fs::write(&target, code)
+                .unwrap_or_else(|error| panic!("cannot write {}: {error}", target.display()));
+        }
+    }
+}
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    generate_fixtures(&out_dir);
     let mut spec: serde_json::Value =
         serde_json::from_str(dynmark_spec::OPENAPI_JSON).expect("the spec is JSON");
     let max_length = spec
@@ -22,7 +56,6 @@ fn main() {
     let modified = serde_json::to_string(&spec).expect("a JSON value serializes");
     let code = dynmark_codegen::generate(&modified, &dynmark_codegen::Options::default())
         .unwrap_or_else(|error| panic!("dynmark-codegen refused the modified spec:\n{error}"));
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let target = out_dir.join("modified_spec.rs");
     std::fs::write(&target, code)
         .unwrap_or_else(|error| panic!("cannot write {}: {error}", target.display()));

@@ -1,10 +1,20 @@
 //! [`Api`] → Rust tokens. Reads only the model: every check happened in [`parse`](crate::parse).
+//!
+//! A schema may be named like any standard item (`String`, `Vec`, `Option`, `Result`, `From`,
+//! `Into`, ...), and the generated types sit beside each other, so the emitted code names every
+//! standard type and trait by its full path (`::std::string::String`, `::core::convert::From`,
+//! `::core::fmt::Formatter`, ...) and its own helper types with names no schema can take
+//! (`__Visitor`: schema names have no underscore). The prelude's values `Some` and `None` stay
+//! short where the code is read most (`new`, the setters): a schema is a struct with named
+//! fields or an enum, which live in the type namespace only and cannot hide a value.
+//! `tests/tests/codegen_fixtures_compile.rs` compiles a fixture with all of these names.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
     Api, ExtensibleEnum, Field, FieldType, Method, ObjectSchema, Operation, Outcome, Rule, Schema,
+    Sibling,
 };
 use crate::parse::first_sentence;
 
@@ -33,8 +43,10 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
     }
 }
 
-/// `#[doc = "..."]` lines for a text (one per line, each with a leading space as `///` gives).
+/// `#[doc = "..."]` lines for a text (one per line, each with a leading space as `///` gives),
+/// its code blocks made text blocks ([`code_blocks_as_text`]).
 fn doc_lines(text: &str) -> TokenStream {
+    let text = code_blocks_as_text(text);
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -46,17 +58,160 @@ fn doc_lines(text: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
+/// A description's code blocks as ```` ```text ```` blocks, so that rustdoc does not run them as
+/// doctests of the crate that includes the generated code: a fence without a language (or with
+/// a Rust one: `rust`, `ignore`, `no_run`, ...) is relabelled `text`, and an indented code block
+/// (four spaces, after a blank line, outside a list) is fenced as `text`. Other fences
+/// (```` ```json ````) and the rest of the text are kept as they are.
+pub(crate) fn code_blocks_as_text(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    // The open fence's marker (```` ``` ```` or `~~~`, at least three).
+    let mut fence: Option<String> = None;
+    let mut indented = false;
+    // Blank lines seen inside an indented block, kept until it is known whether it goes on.
+    let mut blanks = 0;
+    let mut previous_blank = true;
+    let mut in_list = false;
+    for line in text.lines() {
+        let expanded = line.replace('\t', "    ");
+        let content = expanded.trim_start();
+        let indent = expanded.len() - content.len();
+        let blank = content.is_empty();
+        if let Some(marker) = &fence {
+            if indent < 4
+                && content.starts_with(marker.as_str())
+                && content
+                    .trim_start_matches(marker.as_bytes()[0] as char)
+                    .trim()
+                    .is_empty()
+            {
+                fence = None;
+            }
+            out.push(line.to_owned());
+            previous_blank = blank;
+            continue;
+        }
+        if indented {
+            if blank {
+                blanks += 1;
+                continue;
+            }
+            if indent >= 4 {
+                out.extend(std::iter::repeat_n(String::new(), blanks));
+                blanks = 0;
+                out.push(expanded[4..].to_owned());
+                continue;
+            }
+            out.push("```".to_owned());
+            out.extend(std::iter::repeat_n(String::new(), blanks));
+            blanks = 0;
+            indented = false;
+            previous_blank = true;
+        }
+        if blank {
+            out.push(String::new());
+            previous_blank = true;
+            continue;
+        }
+        if indent < 4
+            && let Some(marker) = fence_marker(content)
+        {
+            let info = content[marker.len()..].trim();
+            let language = info
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .next()
+                .unwrap_or_default();
+            let rust = matches!(
+                language,
+                "" | "rust"
+                    | "ignore"
+                    | "should_panic"
+                    | "no_run"
+                    | "compile_fail"
+                    | "test_harness"
+                    | "edition2015"
+                    | "edition2018"
+                    | "edition2021"
+                    | "edition2024"
+            );
+            if rust {
+                out.push(format!("{}{marker}text", &expanded[..indent]));
+            } else {
+                out.push(line.to_owned());
+            }
+            fence = Some(marker);
+            previous_blank = false;
+            continue;
+        }
+        if indent >= 4 && previous_blank && !in_list {
+            out.push("```text".to_owned());
+            out.push(expanded[4..].to_owned());
+            indented = true;
+            continue;
+        }
+        if indent < 4 && is_list_item(content) {
+            in_list = true;
+        } else if indent == 0 && previous_blank {
+            in_list = false;
+        }
+        out.push(line.to_owned());
+        previous_blank = false;
+    }
+    if indented {
+        out.push("```".to_owned());
+    }
+    let mut text = out.join("\n");
+    if fence.is_some() {
+        // An unclosed fence runs to the end of the text, as in Markdown; close it explicitly.
+        text.push_str("\n```");
+    }
+    text
+}
+
+/// The fence marker a line opens with: three or more backticks or tildes.
+fn fence_marker(content: &str) -> Option<String> {
+    let first = content.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = content.chars().take_while(|c| *c == first).count();
+    (length >= 3).then(|| first.to_string().repeat(length))
+}
+
+/// Whether a line starts a Markdown list item (`- `, `* `, `+ `, `1. `, `1) `).
+fn is_list_item(content: &str) -> bool {
+    let digits = content.chars().take_while(char::is_ascii_digit).count();
+    let rest = if digits > 0 {
+        match content[digits..].strip_prefix(['.', ')']) {
+            Some(rest) => rest,
+            None => return false,
+        }
+    } else {
+        match content.strip_prefix(['-', '*', '+']) {
+            Some(rest) => rest,
+            None => return false,
+        }
+    };
+    rest.is_empty() || rest.starts_with(' ')
+}
+
 fn doc_paragraphs(paragraphs: &[String]) -> TokenStream {
     let text = paragraphs.join("\n\n");
     doc_lines(&text)
 }
 
-fn field_ident(field: &Field) -> Ident {
-    if field.raw {
-        Ident::new_raw(&field.rust_name, Span::call_site())
+/// A field's identifier: `r#name` when the name is a keyword.
+fn rust_ident(name: &str, raw: bool) -> Ident {
+    if raw {
+        Ident::new_raw(name, Span::call_site())
     } else {
-        Ident::new(&field.rust_name, Span::call_site())
+        Ident::new(name, Span::call_site())
     }
+}
+
+fn field_ident(field: &Field) -> Ident {
+    rust_ident(&field.rust_name, field.raw)
+}
+
+fn sibling_ident(sibling: &Sibling) -> Ident {
+    rust_ident(&sibling.rust_name, sibling.raw)
 }
 
 fn plain_ident(name: &str) -> Ident {
@@ -65,7 +220,7 @@ fn plain_ident(name: &str) -> Ident {
 
 fn value_type(ty: &FieldType, prefix: &TokenStream) -> TokenStream {
     match ty {
-        FieldType::String => quote! { String },
+        FieldType::String => quote! { ::std::string::String },
         FieldType::Boolean => quote! { bool },
         FieldType::DateTime => quote! { chrono::DateTime<chrono::Utc> },
         FieldType::Named(name) => {
@@ -74,7 +229,7 @@ fn value_type(ty: &FieldType, prefix: &TokenStream) -> TokenStream {
         }
         FieldType::Array(item) => {
             let item = value_type(item, prefix);
-            quote! { Vec<#item> }
+            quote! { ::std::vec::Vec<#item> }
         }
     }
 }
@@ -84,7 +239,7 @@ fn field_type(field: &Field) -> TokenStream {
     if field.required {
         ty
     } else {
-        quote! { Option<#ty> }
+        quote! { ::core::option::Option<#ty> }
     }
 }
 
@@ -116,18 +271,18 @@ fn rule_tokens(rule: &Rule) -> TokenStream {
         Rule::Pattern(pattern) => quote! { pattern = #pattern },
         Rule::Url => quote! { url },
         Rule::Phone { country } => {
-            let country = plain_ident(&country.rust_name);
+            let country = sibling_ident(country);
             quote! { phone(country = #country) }
         }
         Rule::Originator => quote! { originator },
         Rule::Country => quote! { country },
         Rule::Gsm7 { when: None } => quote! { gsm7 },
         Rule::Gsm7 { when: Some(when) } => {
-            let when = plain_ident(&when.rust_name);
+            let when = sibling_ident(when);
             quote! { gsm7(when = #when) }
         }
         Rule::After(sibling) => {
-            let sibling = plain_ident(&sibling.rust_name);
+            let sibling = sibling_ident(sibling);
             quote! { after = #sibling }
         }
         Rule::OneOf(values) => quote! { one_of(#(#values),*) },
@@ -178,10 +333,11 @@ fn struct_field(field: &Field) -> TokenStream {
     for alias in &field.aliases {
         serde_args.push(quote! { alias = #alias });
     }
-    if !field.required {
-        serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
-    }
     let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
+    // serde resolves the path beside the type, where a schema may be called `Option`. An
+    // attribute of its own keeps the names above on one line.
+    let skip_attr = (!field.required)
+        .then(|| quote! { #[serde(skip_serializing_if = "::core::option::Option::is_none")] });
     let validate_attr = (!field.rules.is_empty()).then(|| {
         let rules = field.rules.iter().map(rule_tokens);
         quote! { #[validate(#(#rules),*)] }
@@ -189,6 +345,7 @@ fn struct_field(field: &Field) -> TokenStream {
     quote! {
         #docs
         #serde_attr
+        #skip_attr
         #validate_attr
         pub #ident: #ty,
     }
@@ -199,12 +356,15 @@ fn parameter(api: &Api, field: &Field) -> (TokenStream, TokenStream) {
     let ident = field_ident(field);
     match &field.ty {
         FieldType::String => (
-            quote! { #ident: impl Into<String> },
+            quote! { #ident: impl ::core::convert::Into<::std::string::String> },
             quote! { #ident.into() },
         ),
         FieldType::Named(name) if matches!(api.schema(name), Some(Schema::ExtensibleEnum(_))) => {
             let ty = plain_ident(name);
-            (quote! { #ident: impl Into<#ty> }, quote! { #ident.into() })
+            (
+                quote! { #ident: impl ::core::convert::Into<#ty> },
+                quote! { #ident.into() },
+            )
         }
         other => {
             let ty = value_type(other, &TokenStream::new());
@@ -325,8 +485,8 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
 
 fn item_outcome(name: &str, outcome: &Outcome, runtime: &syn::Path) -> TokenStream {
     let name = plain_ident(name);
-    let accepted = plain_ident(&outcome.accepted);
-    let failures = plain_ident(&outcome.failures);
+    let accepted = rust_ident(&outcome.accepted, outcome.accepted_raw);
+    let failures = rust_ident(&outcome.failures, outcome.failures_raw);
     let (borrowed, owned) = if outcome.failures_required {
         (quote! { &self.#failures }, quote! { self.#failures })
     } else {
@@ -345,7 +505,7 @@ fn item_outcome(name: &str, outcome: &Outcome, runtime: &syn::Path) -> TokenStre
                 #borrowed
             }
 
-            fn into_failures(self) -> Vec<ValidationFailure> {
+            fn into_failures(self) -> ::std::vec::Vec<ValidationFailure> {
                 #owned
             }
         }
@@ -376,7 +536,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
                 #idents,
             )*
             /// A value this version does not know, kept exactly as received.
-            Other(String),
+            Other(::std::string::String),
         }
 
         impl #name {
@@ -394,13 +554,13 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl From<&str> for #name {
+        impl ::core::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#idents,)*
@@ -409,8 +569,8 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             }
         }
 
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
+        impl ::core::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     #(#values => Self::#idents,)*
                     _ => Self::Other(value),
@@ -419,32 +579,33 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
         }
 
         impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                // A schema name never has an underscore, so this cannot clash with one.
+                struct __Visitor;
 
-                impl serde::de::Visitor<'_> for Visitor {
+                impl serde::de::Visitor<'_> for __Visitor {
                     type Value = #name;
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                         f.write_str(#expecting)
                     }
 
-                    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<#name, E> {
-                        Ok(#name::from(value))
+                    fn visit_str<E: serde::de::Error>(self, value: &str) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#name::from(value))
                     }
 
-                    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<#name, E> {
-                        Ok(#name::from(value))
+                    fn visit_string<E: serde::de::Error>(self, value: ::std::string::String) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#name::from(value))
                     }
                 }
 
-                deserializer.deserialize_string(Visitor)
+                deserializer.deserialize_string(__Visitor)
             }
         }
     }
@@ -519,5 +680,54 @@ fn operation_descriptor(operation: &Operation, runtime: &syn::Path) -> TokenStre
             type Item = super::#item;
             type ItemResult = super::#item_result;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_blocks_as_text;
+
+    #[test]
+    fn unlabelled_and_rust_fences_become_text() {
+        assert_eq!(
+            code_blocks_as_text("Send:\n\n```\ncurl -X POST\n```\n\nDone."),
+            "Send:\n\n```text\ncurl -X POST\n```\n\nDone."
+        );
+        assert_eq!(
+            code_blocks_as_text("```rust,no_run\nlet x = 1;\n```"),
+            "```text\nlet x = 1;\n```"
+        );
+        assert_eq!(code_blocks_as_text("~~~~\na\n~~~~"), "~~~~text\na\n~~~~");
+    }
+
+    #[test]
+    fn labelled_fences_and_their_content_are_kept() {
+        let json = "```json\n{\"to\": \"447700900000\"}\n\n    {}\n```";
+        assert_eq!(code_blocks_as_text(json), json);
+    }
+
+    #[test]
+    fn indented_blocks_become_text_fences() {
+        assert_eq!(
+            code_blocks_as_text("For example:\n\n    POST /send\n\n    [1]\nAfter."),
+            "For example:\n\n```text\nPOST /send\n\n[1]\n```\nAfter."
+        );
+        assert_eq!(
+            code_blocks_as_text("    at the start"),
+            "```text\nat the start\n```"
+        );
+        assert_eq!(code_blocks_as_text("\tx = 1"), "```text\nx = 1\n```");
+    }
+
+    #[test]
+    fn indented_lines_that_are_not_code_blocks_are_kept() {
+        // A paragraph's continuation lines, and the paragraphs of a list item.
+        let text = "One line\n    continued.\n\n- an item\n\n    its second paragraph\n\nAfter.";
+        assert_eq!(code_blocks_as_text(text), text);
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_closed() {
+        assert_eq!(code_blocks_as_text("```\nx"), "```text\nx\n```");
     }
 }

@@ -16,6 +16,15 @@ pub enum Error {
         /// What was given.
         path: String,
     },
+    /// The generator produced tokens that are not a Rust file: a bug in `dynmark-codegen`, not a
+    /// problem of the spec. Please report it with the spec that triggered it.
+    #[error(
+        "a bug in dynmark-codegen: the generated code does not parse ({message}); please report it with the spec that triggered it"
+    )]
+    GeneratorBug {
+        /// What the Rust parser said.
+        message: String,
+    },
     /// The spec uses something the generator does not support, or is inconsistent; every problem
     /// found is listed, each at its JSON pointer.
     #[error("{}", Problems(problems))]

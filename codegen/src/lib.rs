@@ -46,7 +46,13 @@
 //! `/components/schemas/Message/properties/to/type: "integer" is not supported; supported:
 //! string, boolean, array, object ($ref)`. That includes `allOf`/`anyOf`/`oneOf` (outside the
 //! accepted response), inline objects, unknown formats, unanchored patterns and unknown
-//! `x-dynmark-*` extensions. Other vendors' `x-*` extensions are left alone.
+//! `x-dynmark-*` extensions. Other vendors' `x-*` extensions are left alone. Also refused: a
+//! `$ref` cycle that does not pass through an array (the type would hold itself), a schema named
+//! like a hand-written root item of `dynmark-api` ([`RESERVED_ROOT_NAMES`], which would hide
+//! it), and enum values that give no Rust variant name (non-ASCII, `Self`).
+//!
+//! Descriptions become doc comments; their code blocks become ```` ```text ```` blocks (an
+//! unlabelled or Rust fence, an indented block), so that they are never run as doctests.
 //!
 //! # Validation keywords and the `#[validate(...)]` rules they become
 //!
@@ -60,12 +66,14 @@
 //! | `x-dynmark-originator: true` | string | `originator` | `{P}Invalid` |
 //! | `x-dynmark-country: "iso-3166-1-alpha-3"` | string | `country` | `{P}Invalid` |
 //! | `x-dynmark-gsm7: true` or `{"when": "<boolean sibling>"}` | string | `gsm7` / `gsm7(when = sibling)` | `{P}ContainsUnicode` |
-//! | `x-dynmark-after: "<date-time sibling>"` | date-time | `after = sibling` | `{P}NotAfter{Q}` |
+//! | `x-dynmark-after: "<date-time sibling>"` (our policy: the page does not state it) | date-time | `after = sibling` | `{P}NotAfter{Q}` |
 //! | `enum` | string property | `one_of("a", "b")` | `{P}Invalid` |
 //! | `minItems` / `maxItems` | array | `items(min = N, max = M)` | `{P}TooFew`, `{P}TooMany` |
 //! | (a field holding a validated type) | `$ref`, array of `$ref` | `nested` | the inner ones |
 //!
-//! `{P}` is the PascalCase of the property's JSON name, `{Q}` the sibling's. Siblings are named
+//! `{P}` is [`failure_code_prefix`] of the property's JSON name (the PascalCase of its words, a
+//! word in capitals capitalised as a word: `clientRef` → `ClientRef`, `URL` → `Url`), exactly
+//! as the `Validate` derive spells it; `{Q}` is the sibling's. Siblings are named
 //! by JSON name in the spec and must exist with the type shown. Every code the rules can produce
 //! must be listed in the extensible enum `FailureCode`, or generation fails.
 //!
@@ -107,6 +115,7 @@ pub mod parse;
 
 pub use error::{Error, Problem};
 pub use model::Api;
+pub use names::{RESERVED_ROOT_NAMES, failure_code_prefix};
 
 /// How the generated code is produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,15 +160,15 @@ pub fn generate_tokens(spec: &str, options: &Options) -> Result<proc_macro2::Tok
 /// [`GENERATED_HEADER`].
 pub fn generate(spec: &str, options: &Options) -> Result<String, Error> {
     let tokens = generate_tokens(spec, options)?;
-    // The tokens come from `quote!` over checked identifiers and literals, so they always form a
-    // file; should that ever break, the error says so rather than writing broken code.
-    let file: syn::File = syn::parse2(tokens).map_err(|error| Error::Spec {
-        problems: vec![Problem {
-            pointer: String::new(),
-            message: format!(
-                "the generator produced code that does not parse (a generator bug): {error}"
-            ),
-        }],
+    format(tokens)
+}
+
+/// Formats generated tokens as a file. They come from `quote!` over checked identifiers and
+/// literals, so they always form a file; should that ever break, the error says it is the
+/// generator's bug rather than writing broken code or blaming the spec.
+fn format(tokens: proc_macro2::TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|error| Error::GeneratorBug {
+        message: error.to_string(),
     })?;
     Ok(format!(
         "{GENERATED_HEADER}\n\n{}",
@@ -171,4 +180,19 @@ fn runtime_path(options: &Options) -> Result<syn::Path, Error> {
     syn::parse_str::<syn::Path>(&options.runtime_path).map_err(|_| Error::RuntimePath {
         path: options.runtime_path.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_that_are_not_a_file_are_a_generator_bug_not_a_spec_problem() {
+        let error = format(quote::quote! { pub struct }).unwrap_err();
+        assert!(matches!(error, Error::GeneratorBug { .. }), "{error:?}");
+        assert!(
+            error.to_string().starts_with("a bug in dynmark-codegen: "),
+            "{error}"
+        );
+    }
 }

@@ -13,6 +13,7 @@
 //! up-to-date snapshot), 1 when the snapshot is stale (a unified diff is printed), 2 on any other
 //! error.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use dynmark_codegen::{Options, generate};
@@ -59,6 +60,21 @@ fn arguments() -> Result<Arguments, String> {
     })
 }
 
+/// Writes `text` to standard output. A reader that stopped early (`dynmark-codegen ... | head`)
+/// is not an error: what it wanted was written.
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {error}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The snapshot's body: everything after insta's `---` header.
 fn snapshot_body(snapshot: &str) -> &str {
     snapshot
@@ -76,7 +92,7 @@ fn run() -> Result<ExitCode, String> {
     };
     let code = generate(&spec, &options).map_err(|error| error.to_string())?;
     let Some(snapshot_path) = arguments.check else {
-        print!("{code}");
+        write_stdout(&code)?;
         return Ok(ExitCode::SUCCESS);
     };
     let snapshot = std::fs::read_to_string(&snapshot_path)
@@ -88,12 +104,13 @@ fn run() -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let diff = similar::TextDiff::from_lines(committed, generated);
-    print!(
-        "{}",
-        diff.unified_diff()
+    write_stdout(
+        &diff
+            .unified_diff()
             .context_radius(3)
             .header(&snapshot_path, "generated from the spec")
-    );
+            .to_string(),
+    )?;
     eprintln!(
         "{snapshot_path} is stale: run `INSTA_UPDATE=always cargo test -p dynmark-tests --test codegen_snapshot` and review the change"
     );

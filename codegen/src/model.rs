@@ -113,8 +113,10 @@ pub enum FieldType {
 pub struct Sibling {
     /// Its JSON name (`deliverAfter`), which failure codes use.
     pub json_name: String,
-    /// Its Rust name (`deliver_after`), which `#[validate(...)]` uses.
+    /// Its Rust name (`deliver_after`), which `#[validate(...)]` uses, without any `r#`.
     pub rust_name: String,
+    /// Whether the Rust name is a keyword, written `r#name` (as the field itself is).
+    pub raw: bool,
 }
 
 /// One local validation rule, as written in `#[validate(...)]` (DEVELOPERS.md, Contract 2).
@@ -164,9 +166,10 @@ pub enum Rule {
 
 impl Rule {
     /// The failure codes the rule can report for a field whose JSON name is `json_name`
-    /// (`{P}` in Contract 2 is the PascalCase of the JSON name).
+    /// (`{P}` in Contract 2 is [`failure_code_prefix`](crate::failure_code_prefix) of the JSON
+    /// name, as the `Validate` derive spells it).
     pub fn failure_codes(&self, json_name: &str) -> Vec<String> {
-        let p = crate::names::pascal_case(json_name);
+        let p = crate::names::failure_code_prefix(json_name);
         match self {
             Rule::Required => vec![format!("{p}Empty")],
             Rule::Length { min, max } | Rule::Items { min, max } => {
@@ -191,7 +194,7 @@ impl Rule {
             Rule::Gsm7 { .. } => vec![format!("{p}ContainsUnicode")],
             Rule::After(sibling) => vec![format!(
                 "{p}NotAfter{}",
-                crate::names::pascal_case(&sibling.json_name)
+                crate::names::failure_code_prefix(&sibling.json_name)
             )],
             Rule::Nested => Vec::new(),
         }
@@ -201,10 +204,15 @@ impl Rule {
 /// `x-dynmark-outcome` of an object schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// The Rust name of the required boolean field saying the item was taken.
+    /// The Rust name of the required boolean field saying the item was taken, without any `r#`.
     pub accepted: String,
-    /// The Rust name of the field holding the failures (`Vec<ValidationFailure>`).
+    /// Whether that name is a keyword, written `r#name`.
+    pub accepted_raw: bool,
+    /// The Rust name of the field holding the failures (`Vec<ValidationFailure>`), without any
+    /// `r#`.
     pub failures: String,
+    /// Whether that name is a keyword, written `r#name`.
+    pub failures_raw: bool,
     /// Whether that field is required (`Vec`) rather than optional (`Option<Vec>`).
     pub failures_required: bool,
 }

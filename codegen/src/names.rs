@@ -12,9 +12,43 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either.
 const NOT_EVEN_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
 
-/// Type names the generated code itself uses unqualified; a schema may not take one of them.
-pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Box", "Default", "Err", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec",
+/// The names `dynmark-api` defines by hand at its root, beside the generated types (which its
+/// `lib.rs` re-exports with `pub use generated::*`), plus the generated `operations` module.
+///
+/// A schema may not take one of them: an explicit item wins over a glob re-export, so the
+/// generated type would be silently hidden. The lower-case and `SCREAMING_CASE` names cannot be
+/// schema names anyway; they are listed so that `tests/tests/codegen_reserved_names.rs` can
+/// compare this list with every `pub use` and `pub mod` of `dynmark-api/src/lib.rs` both ways.
+pub const RESERVED_ROOT_NAMES: &[&str] = &[
+    // modules
+    "blocking",
+    "operation",
+    "operations",
+    "protocol",
+    "sandbox",
+    "validation",
+    // the clients and their settings
+    "Client",
+    "ClientBuilder",
+    "CONNECT_TIMEOUT",
+    "DEFAULT_CALLS_IN_FLIGHT",
+    "DEFAULT_TIMEOUT",
+    "Credentials",
+    // errors
+    "BuildError",
+    "CallError",
+    "CallFailure",
+    "CallFailureKind",
+    "SendError",
+    "TransportError",
+    // the report
+    "Counts",
+    "NotSentReason",
+    "Outcome",
+    "RejectedBy",
+    "SendReport",
+    // validation (the trait and its derive)
+    "Validate",
 ];
 
 /// `countryIsoCode` → `country_iso_code`, `deliveryStatusURL` → `delivery_status_url`,
@@ -48,8 +82,40 @@ pub(crate) fn snake_case(json_name: &str) -> String {
     out
 }
 
+/// The failure-code prefix of a JSON name (`{P}` in DEVELOPERS.md, Contract 2): each word, split
+/// at anything that is not a letter or digit, starts with a capital; a word of more than one
+/// character written all in capitals is capitalised as a word. `clientRef` → `ClientRef`,
+/// `client_ref` and `CLIENT_REF` → `ClientRef`, `URL` → `Url`, `country-iso` → `CountryIso`,
+/// `http2Url` → `Http2Url`.
+///
+/// This is the algorithm of `code_prefix` in `dynmark-macros/src/names.rs`, which the
+/// `Validate` derive uses to spell the codes it reports; a proc-macro crate cannot export
+/// functions, so the generator keeps this copy. Change both together: the generator checks that
+/// `FailureCode` lists every code the derive will produce, and
+/// `tests/tests/validate_code_names.rs` compares the two on many names.
+pub fn failure_code_prefix(json_name: &str) -> String {
+    let mut out = String::with_capacity(json_name.len());
+    for word in json_name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let shouting = !word.chars().any(char::is_lowercase) && word.chars().count() > 1;
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            if shouting {
+                out.extend(chars.flat_map(char::to_lowercase));
+            } else {
+                out.extend(chars);
+            }
+        }
+    }
+    out
+}
+
 /// `clientRef` → `ClientRef`, `sendMessages` → `SendMessages`, `from-empty` → `FromEmpty`:
-/// the first letter of every word is upper-cased, the rest is kept.
+/// the first letter of every word is upper-cased, the rest is kept. Type and variant names; a
+/// failure code's prefix is [`failure_code_prefix`].
 pub(crate) fn pascal_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for word in name.split(|c: char| !c.is_ascii_alphanumeric()) {
@@ -83,13 +149,15 @@ pub(crate) fn needs_raw(snake: &str) -> Option<bool> {
     }
 }
 
-/// Whether `name` is usable as a generated type's name: `PascalCase`, ASCII, not a keyword and
-/// not one of the standard names the generated code relies on.
+/// Whether `name` is usable as a generated type's name: `PascalCase` ASCII without underscores,
+/// and not `Self`. The generated code names every standard item by its full path
+/// (`::std::string::String`, `::core::convert::From`, ...), so a schema may be called `String`
+/// or `From`; whether it may also sit at `dynmark-api`'s root is [`RESERVED_ROOT_NAMES`]' concern.
 pub(crate) fn is_type_name(name: &str) -> bool {
     is_identifier(name)
         && name.starts_with(|c: char| c.is_ascii_uppercase())
         && !name.contains('_')
-        && !RESERVED_TYPE_NAMES.contains(&name)
+        && !NOT_EVEN_RAW.contains(&name)
 }
 
 #[cfg(test)]
@@ -117,14 +185,36 @@ mod tests {
     }
 
     #[test]
+    fn failure_code_prefixes_follow_the_derive() {
+        for (name, expected) in [
+            ("clientRef", "ClientRef"),
+            ("client_ref", "ClientRef"),
+            ("CLIENT_REF", "ClientRef"),
+            ("client-ref", "ClientRef"),
+            ("to", "To"),
+            ("deliveryStatusUrl", "DeliveryStatusUrl"),
+            ("URL", "Url"),
+            ("x", "X"),
+            ("X", "X"),
+            ("aB", "AB"),
+            ("ABc", "ABc"),
+            ("http2Url", "Http2Url"),
+            ("HTTP2", "Http2"),
+        ] {
+            assert_eq!(failure_code_prefix(name), expected, "{name}");
+        }
+    }
+
+    #[test]
     fn keywords_become_raw_and_unusable_names_are_refused() {
         assert_eq!(needs_raw("type"), Some(true));
         assert_eq!(needs_raw("body"), Some(false));
         assert_eq!(needs_raw("self"), None);
         assert_eq!(needs_raw("2fa"), None);
         assert!(is_type_name("Message"));
+        assert!(is_type_name("Option"));
         assert!(!is_type_name("message"));
-        assert!(!is_type_name("Option"));
+        assert!(!is_type_name("Self"));
         assert!(!is_type_name("Message_Result"));
     }
 }

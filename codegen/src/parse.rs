@@ -146,11 +146,7 @@ impl<'a> Node<'a> {
     }
 
     fn pointer_of(&self, key: &str) -> String {
-        format!(
-            "{}/{}",
-            self.pointer,
-            key.replace('~', "~0").replace('/', "~1")
-        )
+        format!("{}/{}", self.pointer, escape_pointer(key))
     }
 
     fn get(&self, key: &str) -> Option<Node<'a>> {
@@ -391,6 +387,8 @@ impl Reader {
             }
         }
 
+        self.check_cycles(&schemas);
+
         let mut operations = Vec::new();
         match root.get("paths") {
             Some(paths) => {
@@ -479,8 +477,15 @@ impl Reader {
             return self.fail(
                 node.pointer.clone(),
                 format!(
-                    "`{name}` is not usable as a Rust type name; supported: PascalCase ASCII names that are not one of {}",
-                    names::RESERVED_TYPE_NAMES.join(", ")
+                    "`{name}` is not usable as a Rust type name; supported: PascalCase ASCII names without underscores, other than `Self`"
+                ),
+            );
+        }
+        if names::RESERVED_ROOT_NAMES.contains(&name) {
+            return self.fail(
+                node.pointer.clone(),
+                format!(
+                    "`{name}` is an item dynmark-api defines by hand at its root, where the generated types are re-exported, so the generated `{name}` would be silently hidden; supported: a name that is not in `dynmark_codegen::RESERVED_ROOT_NAMES`"
                 ),
             );
         }
@@ -538,7 +543,22 @@ impl Reader {
                 continue;
             };
             let ident = names::pascal_case(value);
-            if !names::is_identifier(&ident) || !ident.starts_with(|c: char| c.is_ascii_uppercase())
+            if !value.is_ascii() {
+                self.fail::<()>(
+                    item.pointer,
+                    format!(
+                        "{value:?} has characters outside ASCII, which a Rust variant name cannot carry; supported: values made of ASCII letters and digits (other ASCII characters separate words)"
+                    ),
+                );
+            } else if ident == "Self" {
+                self.fail::<()>(
+                    item.pointer,
+                    format!(
+                        "{value:?} gives the variant name `Self`, a keyword no Rust name can be, not even raw; supported: any other value"
+                    ),
+                );
+            } else if !names::is_identifier(&ident)
+                || !ident.starts_with(|c: char| c.is_ascii_uppercase())
             {
                 self.fail::<()>(
                     item.pointer,
@@ -697,6 +717,16 @@ impl Reader {
             _ => return,
         };
         let own_json = field.json_name.clone();
+        if sibling_json == own_json {
+            self.fail::<()>(
+                pending.pointer,
+                format!(
+                    "{sibling_json:?} is this property itself; it must name another property of this schema ({})",
+                    pending.expected.describe()
+                ),
+            );
+            return;
+        }
         let found = fields
             .iter()
             .find(|candidate| {
@@ -704,12 +734,12 @@ impl Reader {
             })
             .map(|sibling| {
                 (
-                    sibling.rust_name.clone(),
+                    (sibling.rust_name.clone(), sibling.raw),
                     pending.expected.accepts(&sibling.ty),
                 )
             });
-        let rust_name = match found {
-            Some((rust_name, true)) => rust_name,
+        let (rust_name, raw) = match found {
+            Some((name, true)) => name,
             Some((_, false)) | None => {
                 self.fail::<()>(
                     pending.pointer,
@@ -726,7 +756,10 @@ impl Reader {
             | Rule::Gsm7 {
                 when: Some(sibling),
             }
-            | Rule::After(sibling) => sibling.rust_name = rust_name,
+            | Rule::After(sibling) => {
+                sibling.rust_name = rust_name;
+                sibling.raw = raw;
+            }
             _ => {}
         }
     }
@@ -780,7 +813,7 @@ impl Reader {
         let accepted =
             accepted_json.and_then(|json| match fields.iter().find(|f| f.json_name == json) {
                 Some(field) if field.required && field.ty == FieldType::Boolean => {
-                    Some(field.rust_name.clone())
+                    Some((field.rust_name.clone(), field.raw))
                 }
                 _ => self.fail(
                     node.pointer_of("accepted"),
@@ -793,7 +826,7 @@ impl Reader {
         let failures = failures_json.and_then(|json| {
             match fields.iter().find(|f| f.json_name == json) {
                 Some(field) if field.ty == failures_ty => {
-                    Some((field.rust_name.clone(), field.required))
+                    Some((field.rust_name.clone(), field.raw, field.required))
                 }
                 _ => self.fail(
                     node.pointer_of("failures"),
@@ -803,10 +836,13 @@ impl Reader {
                 ),
             }
         });
-        let (failures, failures_required) = failures?;
+        let (failures, failures_raw, failures_required) = failures?;
+        let (accepted, accepted_raw) = accepted?;
         Some(Outcome {
-            accepted: accepted?,
+            accepted,
+            accepted_raw,
             failures,
+            failures_raw,
             failures_required,
         })
     }
@@ -907,6 +943,7 @@ impl Reader {
                             field.rules.push(Rule::After(Sibling {
                                 json_name: sibling.to_owned(),
                                 rust_name: String::new(),
+                                raw: false,
                             }));
                             pending.push(PendingSibling {
                                 field: index,
@@ -1046,6 +1083,7 @@ impl Reader {
                     country: Sibling {
                         json_name: country.to_owned(),
                         rust_name: String::new(),
+                        raw: false,
                     },
                 });
                 pending.push(PendingSibling {
@@ -1084,6 +1122,7 @@ impl Reader {
                             when: Some(Sibling {
                                 json_name: when.to_owned(),
                                 rust_name: String::new(),
+                                raw: false,
                             }),
                         });
                         pending.push(PendingSibling {
@@ -1512,6 +1551,81 @@ impl Reader {
         }
     }
 
+    /// Refuses every `$ref` cycle that does not pass through an array: a struct that holds
+    /// itself (`Node.next: Node`, or `A.b: B` with `B.a: A`), even through `Option`, would have
+    /// an infinite size. Each cycle is reported once, at the `$ref` of its first schema (in
+    /// document order) that starts it.
+    fn check_cycles(&mut self, schemas: &[Schema]) {
+        // The schemas each object holds directly (not through an array), by index.
+        let edges: Vec<Vec<(usize, &Field)>> = schemas
+            .iter()
+            .map(|schema| match schema {
+                Schema::Object(object) => object
+                    .fields
+                    .iter()
+                    .filter_map(|field| match &field.ty {
+                        FieldType::Named(name) => schemas
+                            .iter()
+                            .position(|s| s.name() == name)
+                            .map(|target| (target, field)),
+                        _ => None,
+                    })
+                    .collect(),
+                Schema::ExtensibleEnum(_) => Vec::new(),
+            })
+            .collect();
+        let reachable: Vec<Vec<bool>> = (0..schemas.len())
+            .map(|start| {
+                let mut seen = vec![false; schemas.len()];
+                let mut stack = vec![start];
+                while let Some(at) = stack.pop() {
+                    for &(next, _) in &edges[at] {
+                        if !seen[next] {
+                            seen[next] = true;
+                            stack.push(next);
+                        }
+                    }
+                }
+                seen
+            })
+            .collect();
+        let mut reported = vec![false; schemas.len()];
+        for start in 0..schemas.len() {
+            if reported[start] || !reachable[start][start] {
+                continue;
+            }
+            // The schemas on a cycle with `start` (its strongly connected component).
+            let component: Vec<bool> = (0..schemas.len())
+                .map(|other| reachable[start][other] && reachable[other][start])
+                .collect();
+            for (other, &member) in component.iter().enumerate() {
+                reported[other] |= member;
+            }
+            let Some(&(first, field)) = edges[start].iter().find(|(next, _)| component[*next])
+            else {
+                continue;
+            };
+            let mut names = vec![schemas[start].name().to_owned()];
+            names.extend(
+                shortest_path(&edges, &component, first, start)
+                    .into_iter()
+                    .map(|index| schemas[index].name().to_owned()),
+            );
+            let pointer = format!(
+                "/components/schemas/{}/properties/{}/$ref",
+                escape_pointer(schemas[start].name()),
+                escape_pointer(&field.json_name)
+            );
+            self.fail::<()>(
+                pointer,
+                format!(
+                    "the schemas form a cycle without an array in between ({}): the Rust type would hold itself and have no finite size; supported: cycles that pass through an array (`type: array` with `items` a `$ref`)",
+                    names.join(" → ")
+                ),
+            );
+        }
+    }
+
     /// Every failure code the rules can produce must be a known value of `FailureCode`.
     fn check_failure_codes(&mut self, schemas: &[Schema]) {
         let mut codes: Vec<String> = Vec::new();
@@ -1560,6 +1674,49 @@ impl Reader {
             }
         }
     }
+}
+
+/// A JSON pointer reference token (RFC 6901): `~` → `~0`, `/` → `~1`.
+fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The schemas from `from` to `to` (both included) along the fewest `edges` within `component`.
+fn shortest_path(
+    edges: &[Vec<(usize, &Field)>],
+    component: &[bool],
+    from: usize,
+    to: usize,
+) -> Vec<usize> {
+    let mut previous: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut seen = vec![false; edges.len()];
+    seen[from] = true;
+    while let Some(at) = queue.pop_front() {
+        if at == to {
+            break;
+        }
+        for &(next, _) in &edges[at] {
+            if component[next] && !seen[next] {
+                seen[next] = true;
+                previous[next] = Some(at);
+                queue.push_back(next);
+            }
+        }
+    }
+    let mut path = vec![to];
+    let mut at = to;
+    while at != from {
+        match previous[at] {
+            Some(before) => {
+                path.push(before);
+                at = before;
+            }
+            None => break,
+        }
+    }
+    path.reverse();
+    path
 }
 
 /// Decides which object types derive `Validate` and adds `nested` to fields holding one.

@@ -58,6 +58,11 @@ supported!(
     validation_rules,
     aliases_and_unknown_fields,
     batch_operation,
+    shouting_property_names,
+    standard_names,
+    keyword_siblings,
+    recursion_through_an_array,
+    descriptions_with_code,
 );
 
 refused!(
@@ -81,6 +86,10 @@ refused!(
     operation_with_parameters,
     api_key_security,
     several_problems,
+    ref_cycle,
+    reserved_root_name,
+    enum_value_not_a_variant,
+    sibling_names_itself,
 );
 
 /// Every fixture file has a test above, so none is silently skipped.

@@ -44,6 +44,10 @@ fn pascal_from_snake(field: &str) -> String {
 /// is not a letter or digit, starts with a capital; a word written all in capitals is
 /// capitalised as a word. `clientRef` → `ClientRef`, `client_ref` and `CLIENT_REF` →
 /// `ClientRef`, `country-iso` → `CountryIso`.
+///
+/// `dynmark-codegen` keeps an exact copy, `dynmark_codegen::failure_code_prefix`, to know which
+/// codes the generated types can report (a proc-macro crate cannot export functions): change
+/// both together. `tests/tests/validate_code_names.rs` compares them.
 pub(crate) fn code_prefix(json_name: &str) -> String {
     let mut out = String::with_capacity(json_name.len());
     for word in json_name
@@ -126,6 +130,9 @@ mod tests {
             ("deliveryStatusUrl", "DeliveryStatusUrl"),
             ("URL", "Url"),
             ("x", "X"),
+            ("aB", "AB"),
+            ("ABc", "ABc"),
+            ("http2Url", "Http2Url"),
         ] {
             assert_eq!(code_prefix(name), expected);
         }
