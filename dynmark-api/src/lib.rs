@@ -1,9 +1,59 @@
 //! Send SMS through the [Dynmark](https://www.dynmark.com) REST API.
 //!
+//! ```no_run
+//! use dynmark_api::{Client, Message};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::from_env()?; // DYNMARK_USERNAME, DYNMARK_PASSWORD, DYNMARK_BASE_URL
+//! let report = client
+//!     .send([Message::new("447700900000", "Example", "Hello, this is a test message")])
+//!     .await?;
+//! assert!(report.all_accepted());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Sending
+//!
+//! [`Client::send`] takes any number of [`Message`]s. It validates each one locally first (the
+//! rules the spec states: see [`validation`]), sends only the valid ones in calls of at most 250
+//! (Dynmark's recommendation; [`ClientBuilder::batch_size`]) with up to
+//! [`DEFAULT_CALLS_IN_FLIGHT`] calls at once ([`ClientBuilder::calls_in_flight`]), and returns a
+//! [`SendReport`] with exactly one [`Outcome`] per input message, in input order:
+//!
+//! - [`Outcome::Accepted`]: Dynmark took the message;
+//! - [`Outcome::Rejected`]: refused, with every [`ValidationFailure`], by local validation
+//!   ([`RejectedBy::Client`], nothing was sent) or by the service ([`RejectedBy::Service`]);
+//! - [`Outcome::NotSent`]: its call failed or was never made; [`NotSentReason`] says why, and
+//!   [`NotSentReason::may_have_reached_service`] whether sending it again could deliver it twice.
+//!
+//! A call that fails as a whole (credentials refused, 5xx, timeout, connection reset, an
+//! unreadable answer) makes the result a [`SendError`], which still holds the report. Refused
+//! credentials stop the remaining calls. Nothing is retried automatically: the service may
+//! have received a failed call.
+//!
+//! `blocking::Client` (feature `blocking`) has the same methods without `async`: switch by
+//! changing the import. Every operation of the spec is callable the same way with
+//! [`Client::call`] and its descriptor in [`operations`].
+//!
+//! # Testing
+//!
+//! `sandbox::Sandbox` (feature `sandbox`) is a Dynmark-compatible server on 127.0.0.1: Basic
+//! auth, the service's 400 and 202 answers, the same validators; it records what it accepted
+//! and injects faults (delays, any status or body, dropped connections).
+//!
+//! # Where things come from
+//!
 //! The types in this crate's root ([`Message`], [`MessageResult`], [`ValidationFailure`],
-//! [`FailureCode`]) and the call descriptors in [`operations`] are generated at build time from
-//! the OpenAPI document in the `dynmark-spec` crate; the runtime they need (validation, the
-//! protocol core, the clients) is written by hand beside them.
+//! [`FailureCode`], [`CredentialsFailure`]) and the call descriptors in [`operations`] are
+//! generated at build time from the OpenAPI document in the `dynmark-spec` crate; the runtime
+//! they need ([`validation`], the sans-IO [`protocol`] core, the clients) is written by hand
+//! beside them.
+//!
+//! # Features
+//!
+//! - `blocking`: `blocking::Client`.
+//! - `sandbox`: `sandbox::Sandbox`, for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
