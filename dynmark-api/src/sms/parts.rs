@@ -143,7 +143,7 @@ impl Parts {
     pub fn of(body: &str) -> Parts {
         let (encoding, units, unicode_chars) = measure(body);
         let (later_starts, units_before_last_part) = if units > encoding.single_part_units() {
-            split(body, encoding)
+            split(body, encoding, units)
         } else {
             (Vec::new(), 0)
         };
@@ -247,7 +247,7 @@ fn measure(body: &str) -> (Encoding, usize, Vec<UnicodeChar>) {
         if gsm7 {
             return (Encoding::Gsm7, septets, Vec::new());
         }
-        return (Encoding::Ucs2, body.len(), unicode_chars(body).collect());
+        return (Encoding::Ucs2, body.len(), collect_unicode_chars(body));
     }
     let mut septets = 0;
     let mut utf16 = 0;
@@ -262,16 +262,24 @@ fn measure(body: &str) -> (Encoding, usize, Vec<UnicodeChar>) {
     if gsm7 {
         (Encoding::Gsm7, septets, Vec::new())
     } else {
-        (Encoding::Ucs2, utf16, unicode_chars(body).collect())
+        (Encoding::Ucs2, utf16, collect_unicode_chars(body))
     }
+}
+
+/// [`unicode_chars`] in a list allocated once, at its size.
+fn collect_unicode_chars(body: &str) -> Vec<UnicodeChar> {
+    let mut list = Vec::with_capacity(unicode_chars(body).count());
+    list.extend(unicode_chars(body));
+    list
 }
 
 /// Splits a body longer than one part: where parts 2, 3, ... start, and how many units come
 /// before the last part. A character that does not fit in what is left of a part starts the
 /// next one (an escape pair and a surrogate pair are one character here).
-fn split(body: &str, encoding: Encoding) -> (Vec<PartStart>, usize) {
+fn split(body: &str, encoding: Encoding, units: usize) -> (Vec<PartStart>, usize) {
     let limit = encoding.multipart_units();
-    let mut starts = Vec::with_capacity(body.len() / limit + 1);
+    // A character costs at most 2 units, so every part but the last holds at least `limit - 1`.
+    let mut starts = Vec::with_capacity(units / (limit - 1) + 1);
     let mut in_part = 0;
     let mut before_part = 0;
     for (position, (offset, c)) in body.char_indices().enumerate() {
