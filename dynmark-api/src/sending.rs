@@ -229,7 +229,8 @@ where
                 }
             }
             self.stop.register(cx.waker());
-            if self.stop.is_stopped() {
+            if self.stop.is_stopped() && !self.batch.should_stop() {
+                // Stopped meanwhile: act on it now.
                 continue;
             }
             return Poll::Pending;
