@@ -2,8 +2,10 @@
 //! which still carries the report of every message), and a client that could not be built
 //! ([`BuildError`]).
 //!
-//! None of them ever shows the password or the `Authorization` header; excerpts of the
-//! service's answers are bounded ([`Excerpt`]) and have any echoed secret redacted.
+//! None of them ever shows the password or the `Authorization` header: every text of the
+//! service's they quote (bodies, headers, failures) passed the one redaction step
+//! ([`redact`](crate::redact)) and is bounded ([`Excerpt`], [`FIELD_BYTES`](crate::redact::FIELD_BYTES);
+//! a failure list shows at most [`MAX_FAILURES`](crate::redact::MAX_FAILURES)).
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -13,6 +15,7 @@ use serde::Serialize;
 use crate::ValidationFailure;
 use crate::protocol::Excerpt;
 use crate::protocol::body::write_one_line;
+use crate::redact::FailureLine;
 use crate::report::SendReport;
 
 /// Why one HTTP call failed as a whole: no per-item results came back from it.
@@ -444,11 +447,11 @@ struct FailureList<'a>(&'a [ValidationFailure]);
 impl fmt::Display for FailureList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} failure(s)", self.0.len())?;
-        for (i, failure) in self.0.iter().enumerate() {
-            f.write_str(if i == 0 { ": " } else { "; " })?;
-            write_failure(f, failure)?;
+        FailureLine {
+            failures: self.0,
+            first: ": ",
         }
-        Ok(())
+        .fmt(f)
     }
 }
 

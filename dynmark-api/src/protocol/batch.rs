@@ -9,6 +9,7 @@ use crate::ValidationFailure;
 use crate::error::{CallError, CallFailure, CallFailureKind, SendError};
 use crate::operation::{BatchOperation, ItemOutcome};
 use crate::protocol::http::{Endpoint, HttpRequest};
+use crate::redact::Redactor;
 use crate::report::{NotSentReason, Outcome, RejectedBy, SendReport};
 use crate::validation::Validate;
 
@@ -125,6 +126,8 @@ pub struct Batch<Op: BatchOperation> {
     failures: Vec<CallFailure>,
     /// The call that stopped the batch, and how it failed.
     stopped_by: Option<(usize, CallFailureKind)>,
+    /// The endpoint's redaction step, for the failures in the service's results.
+    redactor: Redactor,
 }
 
 impl<Op: BatchOperation> Batch<Op> {
@@ -144,6 +147,7 @@ impl<Op: BatchOperation> Batch<Op> {
             accepted_with_failures: Vec::new(),
             failures: Vec::new(),
             stopped_by: None,
+            redactor: Redactor::none(),
         }
     }
 
@@ -244,6 +248,9 @@ impl<Op: BatchOperation> Batch<Op> {
     /// Prepares a new call: its items, its request. A call whose request cannot be built fails
     /// at once (nothing is sent), and the next one is tried.
     fn prepare_call(&mut self, endpoint: &Endpoint) -> Option<Call> {
+        if self.redactor != *endpoint.redactor() {
+            self.redactor = endpoint.redactor().clone();
+        }
         loop {
             let indices = self.take_valid(self.call_size);
             if indices.is_empty() {
@@ -317,13 +324,13 @@ impl<Op: BatchOperation> Batch<Op> {
                     let outcome = if result.is_accepted() {
                         if !result.failures().is_empty() {
                             self.accepted_with_failures
-                                .push((index, result.into_failures()));
+                                .push((index, self.redactor.failures(result.into_failures())));
                         }
                         Outcome::Accepted
                     } else {
                         Outcome::Rejected {
                             by: RejectedBy::Service,
-                            failures: result.into_failures(),
+                            failures: self.redactor.failures(result.into_failures()),
                         }
                     };
                     self.outcomes[index] = Some(outcome);

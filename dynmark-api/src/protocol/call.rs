@@ -92,7 +92,9 @@ impl Endpoint {
                 }
             }
             400 => match serde_json::from_slice::<Vec<ValidationFailure>>(body) {
-                Ok(failures) if !failures.is_empty() => Err(CallError::BadRequest { failures }),
+                Ok(failures) if !failures.is_empty() => Err(CallError::BadRequest {
+                    failures: self.redactor().failures(failures),
+                }),
                 _ => Err(self.status_error(response)),
             },
             _ => Err(self.status_error(response)),
@@ -129,10 +131,13 @@ impl Endpoint {
         let reason = if body.iter().all(u8::is_ascii_whitespace) {
             "empty body".to_owned()
         } else {
-            let reason = self.credentials().redact(&error.to_string());
-            Excerpt::with_limit(reason.as_bytes(), SHORT_TEXT)
-                .without_partial_secret(self.credentials())
-                .to_string()
+            Excerpt::quoted(
+                error.to_string().as_bytes(),
+                self.redactor(),
+                SHORT_TEXT,
+                false,
+            )
+            .to_string()
         };
         CallError::InvalidResponse {
             status,
@@ -166,15 +171,16 @@ impl Endpoint {
         }
         CallError::Status {
             status,
-            content_type: content_type
-                .map(|ct| Excerpt::with_limit(ct.as_bytes(), SHORT_TEXT).to_string()),
+            content_type: content_type.map(|ct| {
+                Excerpt::quoted(ct.as_bytes(), self.redactor(), SHORT_TEXT, false).to_string()
+            }),
             body,
         }
     }
 
     /// A bounded excerpt of `body` with the endpoint's secrets redacted.
     pub fn excerpt(&self, body: &[u8]) -> Excerpt {
-        Excerpt::redacted(body, self.credentials())
+        Excerpt::redacted(body, self.redactor())
     }
 }
 
