@@ -9,14 +9,17 @@ use std::fmt;
 use std::io::Read as _;
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
+use std::time::Instant;
 
 use crate::Message;
-use crate::client::{content_type, debug_settings, header_value, reqwest_method, transport_error};
-use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
-use crate::error::{BuildError, CallError, SendError, TransportError};
+use crate::client::{
+    content_type, debug_settings, header_value, reqwest_method, retry_after, transport_error,
+};
+use crate::config::{Config, Settings, builder_methods};
+use crate::error::{BuildError, CallError, SendError, TransportError, send_error};
 use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
-use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse};
+use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse, RetryDecision};
 use crate::report::SendReport;
 
 /// Sends messages to Dynmark, blocking the calling thread.
@@ -220,8 +223,21 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         request: HttpRequest,
         sent: usize,
     ) -> Result<Vec<Op::ItemResult>, CallError> {
-        let response = self.execute(request)?;
-        self.settings.endpoint.parse_response::<Op>(&response, sent)
+        // Each attempt is sent and read whole; the policy says whether a failed one goes again
+        // (only what provably did not reach the service, and 429s: see `protocol::retry`).
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = self
+                .execute(request.clone())
+                .and_then(|response| self.settings.endpoint.parse_response::<Op>(&response, sent));
+            let Err(error) = &result else { return result };
+            let now = Instant::now();
+            match self.settings.retry.decide(error, attempts, now, None) {
+                RetryDecision::RetryAt(at) => std::thread::sleep(at.saturating_duration_since(now)),
+                RetryDecision::GiveUp(_) => return result,
+            }
+        }
     }
 
     /// Moves the bytes: sends `request`, reads the answer's body up to the bound.
@@ -232,14 +248,15 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         for (name, value) in &request.headers {
             builder = builder.header(*name, header_value(name, value)?);
         }
-        let mut response = builder.body(request.body).send().map_err(transport_error)?;
+        let mut response = builder.body(request.body).send().map_err(send_error)?;
         let status = response.status().as_u16();
         let content_type = content_type(response.headers());
-        let mut body = BodyBuffer::new(
+        let mut body = BodyBuffer::with_retry_after(
             &self.settings.endpoint,
             status,
             content_type,
             response.content_length(),
+            retry_after(response.headers()),
         )?;
         let mut chunk = vec![0; 16 * 1024];
         loop {
@@ -321,7 +338,7 @@ impl ClientBuilder {
         let mut http = reqwest::blocking::Client::builder()
             .use_rustls_tls()
             .timeout(settings.timeout)
-            .connect_timeout(CONNECT_TIMEOUT.min(settings.timeout))
+            .connect_timeout(settings.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             // Nothing is retried, not even what reqwest would deem safe: a call may have
             // reached the service.

@@ -3,16 +3,17 @@
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Instant;
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt as _, StreamExt as _};
 
 use crate::Message;
-use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
-use crate::error::{BuildError, CallError, SendError, TransportError};
+use crate::config::{Config, Settings, builder_methods, http_client_method};
+use crate::error::{BuildError, CallError, SendError, TransportError, send_error};
 use crate::operation::{BatchOperation, Method};
 use crate::operations::SendMessages;
-use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse};
+use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse, RetryDecision};
 use crate::report::SendReport;
 
 /// Sends messages to Dynmark, asynchronously (needs a tokio runtime).
@@ -238,19 +239,32 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
         request: HttpRequest,
         sent: usize,
     ) -> Result<Vec<Op::ItemResult>, CallError> {
-        let response = self.execute(request).await?;
-        self.inner
-            .settings
-            .endpoint
-            .parse_response::<Op>(&response, sent)
+        let settings = &self.inner.settings;
+        // Each attempt is sent and read whole; the policy says whether a failed one goes again
+        // (only what provably did not reach the service, and 429s: see `protocol::retry`).
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = match self.execute(request.clone()).await {
+                Ok(response) => settings.endpoint.parse_response::<Op>(&response, sent),
+                Err(error) => Err(error),
+            };
+            let Err(error) = &result else { return result };
+            match settings.retry.decide(error, attempts, Instant::now(), None) {
+                RetryDecision::RetryAt(at) => tokio::time::sleep_until(at.into()).await,
+                RetryDecision::GiveUp(_) => return result,
+            }
+        }
     }
 
     /// Moves the bytes: sends `request`, reads the answer's body up to the bound.
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
+        // The timeout is set per request too: a user's own client may have none.
         let mut builder = self
             .inner
             .http
-            .request(reqwest_method(request.method), &request.url);
+            .request(reqwest_method(request.method), &request.url)
+            .timeout(self.inner.settings.timeout);
         for (name, value) in &request.headers {
             builder = builder.header(*name, header_value(name, value)?);
         }
@@ -258,11 +272,17 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
             .body(request.body)
             .send()
             .await
-            .map_err(transport_error)?;
+            .map_err(send_error)?;
         let status = response.status().as_u16();
         let content_type = content_type(response.headers());
         let endpoint = &self.inner.settings.endpoint;
-        let mut body = BodyBuffer::new(endpoint, status, content_type, response.content_length())?;
+        let mut body = BodyBuffer::with_retry_after(
+            endpoint,
+            status,
+            content_type,
+            response.content_length(),
+            retry_after(response.headers()),
+        )?;
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             body.push(&chunk)?;
         }
@@ -285,25 +305,12 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     builder_methods!();
+    http_client_method!();
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let settings = self.config.check()?;
-        let mut http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(settings.timeout)
-            .connect_timeout(CONNECT_TIMEOUT.min(settings.timeout))
-            .redirect(reqwest::redirect::Policy::none())
-            // Nothing is retried, not even what reqwest would deem safe: a call may have
-            // reached the service.
-            .retry(reqwest::retry::never())
-            .pool_max_idle_per_host(settings.calls_in_flight);
-        if settings.endpoint.base_url().is_loopback() {
-            http = http.no_proxy();
-        }
-        let http = http.build().map_err(|e| BuildError::Http {
-            source: TransportError::new(e),
-        })?;
+        let http = settings.async_http()?;
         Ok(Client {
             inner: Arc::new(Inner { http, settings }),
         })
@@ -351,6 +358,12 @@ pub(crate) fn content_type(headers: &reqwest::header::HeaderMap) -> Option<Strin
     headers
         .get(reqwest::header::CONTENT_TYPE)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+}
+
+/// The wait the answer's `Retry-After` header asks for, if any.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?;
+    crate::protocol::parse_retry_after(value.as_bytes(), std::time::SystemTime::now())
 }
 
 /// Sorts a reqwest error (its URL dropped) into the call errors' kinds.

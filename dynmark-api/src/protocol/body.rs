@@ -1,6 +1,7 @@
 //! Response bodies: read with a size bound, shown in errors as a bounded excerpt.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -116,6 +117,7 @@ pub struct BodyBuffer<'a> {
     endpoint: &'a Endpoint,
     status: u16,
     content_type: Option<String>,
+    retry_after: Option<Duration>,
     limit: usize,
     bytes: Vec<u8>,
 }
@@ -129,12 +131,26 @@ impl<'a> BodyBuffer<'a> {
         content_type: Option<String>,
         content_length: Option<u64>,
     ) -> Result<Self, CallError> {
+        BodyBuffer::with_retry_after(endpoint, status, content_type, content_length, None)
+    }
+
+    /// As [`new`](Self::new), for an answer whose `Retry-After` header asked for `retry_after`
+    /// (read with [`parse_retry_after`](crate::protocol::parse_retry_after)): it is kept in the
+    /// response and in the call's error.
+    pub fn with_retry_after(
+        endpoint: &'a Endpoint,
+        status: u16,
+        content_type: Option<String>,
+        content_length: Option<u64>,
+        retry_after: Option<Duration>,
+    ) -> Result<Self, CallError> {
         let limit = endpoint.max_response_body();
         let announced = content_length.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
         let buffer = BodyBuffer {
             endpoint,
             status,
             content_type,
+            retry_after,
             limit,
             bytes: Vec::new(),
         };
@@ -173,8 +189,12 @@ impl<'a> BodyBuffer<'a> {
                 },
             }
         } else {
-            self.endpoint
-                .status_failure(self.status, self.content_type.as_deref(), body)
+            self.endpoint.status_failure(
+                self.status,
+                self.content_type.as_deref(),
+                body,
+                self.retry_after,
+            )
         }
     }
 
@@ -186,6 +206,7 @@ impl<'a> BodyBuffer<'a> {
     /// The response: status, content type and the body read.
     pub fn into_response(self) -> HttpResponse {
         HttpResponse::new(self.status, self.content_type, self.bytes)
+            .with_retry_after(self.retry_after)
     }
 }
 

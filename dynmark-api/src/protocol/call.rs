@@ -151,6 +151,7 @@ impl Endpoint {
             response.status,
             response.content_type.as_deref(),
             self.excerpt(&response.body),
+            response.retry_after,
         )
     }
 
@@ -162,6 +163,7 @@ impl Endpoint {
         status: u16,
         content_type: Option<&str>,
         body: Excerpt,
+        retry_after: Option<std::time::Duration>,
     ) -> CallError {
         if status == 401 {
             return CallError::Unauthorized {
@@ -175,6 +177,7 @@ impl Endpoint {
                 Excerpt::quoted(ct.as_bytes(), self.redactor(), SHORT_TEXT, false).to_string()
             }),
             body,
+            retry_after,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -246,16 +247,26 @@ pub struct HttpResponse {
     pub content_type: Option<String>,
     /// The body.
     pub body: Bytes,
+    /// The wait the `Retry-After` header asked for (see
+    /// [`parse_retry_after`](crate::protocol::parse_retry_after)), if any.
+    pub retry_after: Option<Duration>,
 }
 
 impl HttpResponse {
-    /// A response.
+    /// A response (without `Retry-After`: see [`with_retry_after`](Self::with_retry_after)).
     pub fn new(status: u16, content_type: Option<String>, body: impl Into<Bytes>) -> Self {
         HttpResponse {
             status,
             content_type,
             body: body.into(),
+            retry_after: None,
         }
+    }
+
+    /// With the wait its `Retry-After` header asked for.
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
     }
 }
 

@@ -15,19 +15,22 @@
 //! `blocking::Client` are thin shells around these functions; with them, any HTTP library can
 //! be used instead.
 //!
-//! Nothing here retries: a call the service may have received is never sent again, because
-//! Dynmark could then deliver its messages twice.
+//! A call the service may have received is never sent again, because Dynmark could then
+//! deliver its messages twice; [`retry`] decides which failed calls provably did not reach it
+//! (and a `429`), and when to send those again.
 
 mod batch;
 pub(crate) mod body;
 mod call;
 mod http;
+pub mod retry;
 
 pub use batch::{Batch, BatchOptions, Call, Flow};
 pub use body::{BodyBuffer, DEFAULT_MAX_RESPONSE_BODY, EXCERPT_BYTES, Excerpt};
 pub use http::{
     BaseUrl, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, Endpoint, HttpRequest, HttpResponse,
 };
+pub use retry::{GiveUpReason, RetryDecision, RetryPolicy, parse_retry_after};
 
 #[cfg(test)]
 mod tests;

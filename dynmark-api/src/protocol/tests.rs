@@ -399,7 +399,9 @@ fn other_statuses_keep_a_bounded_excerpt() {
             status,
             content_type,
             body,
+            retry_after,
         } => {
+            assert_eq!(*retry_after, None);
             assert_eq!(*status, 502);
             assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
             assert_eq!(body.text().len(), EXCERPT_BYTES);
@@ -639,7 +641,10 @@ fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
     assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1, 4]);
     let reason = NotSentReason::CallFailed {
         call: 1,
-        failure: CallFailureKind::Status { status: 503 },
+        failure: CallFailureKind::Status {
+            status: 503,
+            retry_after_secs: None,
+        },
     };
     assert_eq!(
         report.not_sent().collect::<Vec<_>>(),
