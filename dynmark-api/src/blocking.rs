@@ -340,8 +340,7 @@ impl ClientBuilder {
             .timeout(settings.timeout)
             .connect_timeout(settings.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            // Nothing is retried, not even what reqwest would deem safe: a call may have
-            // reached the service.
+            // reqwest retries nothing: `perform` retries what `protocol::retry` says is safe.
             .retry(reqwest::retry::never())
             .pool_max_idle_per_host(settings.calls_in_flight);
         if settings.endpoint.base_url().is_loopback() {

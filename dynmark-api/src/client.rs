@@ -15,6 +15,7 @@ use crate::operation::{BatchOperation, Method};
 use crate::operations::SendMessages;
 use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse, RetryDecision};
 use crate::report::SendReport;
+use crate::trace::{CallTrace, SendTrace};
 
 /// Sends messages to Dynmark, asynchronously (needs a tokio runtime).
 ///
@@ -160,8 +161,10 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     /// answer) makes the result an `Err`([`SendError`]) that still holds the report: items of
     /// other calls keep their outcomes, the failed call's items are
     /// [`NotSent`](crate::Outcome::NotSent). Once the credentials are refused no further call
-    /// is started (they would be refused too). Nothing is retried: the service may have
-    /// received a failed call, and sending it again could deliver its messages twice.
+    /// is started (they would be refused too). Only a call that provably did not reach the
+    /// service, or got a `429`, is sent again ([`retry_policy`](ClientBuilder::retry_policy));
+    /// any other may have been received, and sending it again could deliver its messages
+    /// twice.
     ///
     /// If handling a call panics (say, the deserializer of `Op`'s result type), the panic is
     /// caught: that call fails with [`CallError::Panicked`](crate::CallError::Panicked) (it may
@@ -198,14 +201,17 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
         let settings = &self.inner.settings;
         let endpoint = &settings.endpoint;
         let mut batch = Batch::<Op>::new(items.into_iter().collect(), settings.options);
+        let trace = SendTrace::start(Op::OPERATION_ID, batch.len());
+        let mut stopped = false;
         let mut in_flight = FuturesUnordered::new();
         // The batch decides which call starts when (at most `calls_in_flight`, none once it is
         // stopped); this loop only moves bytes, as the blocking client's does.
         loop {
             while let Some(call) = batch.start_call(endpoint, settings.calls_in_flight) {
                 let index = call.index;
+                let call_trace = trace.call(Op::OPERATION_ID, index, call.items);
                 in_flight.push(
-                    AssertUnwindSafe(self.perform::<Op>(call.request, call.items))
+                    AssertUnwindSafe(self.perform::<Op>(call.request, call.items, call_trace))
                         .catch_unwind()
                         .map(move |result| {
                             (
@@ -226,18 +232,31 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
             .await;
             match answer {
                 Some((call, result)) => {
+                    if let Err(error) = &result
+                        && error.stops_batch()
+                        && !std::mem::replace(&mut stopped, true)
+                    {
+                        trace.stopped(call, error.kind());
+                    }
                     batch.record(call, result);
                 }
                 None => break,
             }
         }
-        batch.finish()
+        let calls = batch.calls();
+        let result = batch.finish();
+        match &result {
+            Ok(report) => trace.finish(calls, report.counts()),
+            Err(error) => trace.finish(error.calls(), error.report().counts()),
+        }
+        result
     }
 
     async fn perform<Op: BatchOperation>(
         &self,
         request: HttpRequest,
         sent: usize,
+        trace: CallTrace,
     ) -> Result<Vec<Op::ItemResult>, CallError> {
         let settings = &self.inner.settings;
         // Each attempt is sent and read whole; the policy says whether a failed one goes again
@@ -246,13 +265,33 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
         loop {
             attempts += 1;
             let result = match self.execute(request.clone()).await {
-                Ok(response) => settings.endpoint.parse_response::<Op>(&response, sent),
-                Err(error) => Err(error),
+                Ok(response) => {
+                    trace.status(response.status);
+                    settings.endpoint.parse_response::<Op>(&response, sent)
+                }
+                Err(error) => {
+                    // An answer over the body bound still had a status.
+                    if let Some(status) = error.status() {
+                        trace.status(status);
+                    }
+                    Err(error)
+                }
             };
-            let Err(error) = &result else { return result };
-            match settings.retry.decide(error, attempts, Instant::now(), None) {
-                RetryDecision::RetryAt(at) => tokio::time::sleep_until(at.into()).await,
-                RetryDecision::GiveUp(_) => return result,
+            let Err(error) = &result else {
+                trace.finish(attempts, &result);
+                return result;
+            };
+            let now = Instant::now();
+            match settings.retry.decide(error, attempts, now, None) {
+                RetryDecision::RetryAt(at) => {
+                    trace.retrying(attempts, error, at.saturating_duration_since(now));
+                    tokio::time::sleep_until(at.into()).await;
+                }
+                RetryDecision::GiveUp(reason) => {
+                    trace.gave_up(attempts, error, reason);
+                    trace.finish(attempts, &result);
+                    return result;
+                }
             }
         }
     }

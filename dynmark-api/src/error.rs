@@ -191,6 +191,18 @@ impl CallError {
         }
     }
 
+    /// The HTTP status of the answer the error is about, when one arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            CallError::Unauthorized { status, .. }
+            | CallError::Status { status, .. }
+            | CallError::InvalidResponse { status, .. }
+            | CallError::BodyTooLarge { status, .. } => Some(*status),
+            CallError::BadRequest { .. } => Some(400),
+            _ => None,
+        }
+    }
+
     /// How long the service asked to wait before sending again (`Retry-After`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
