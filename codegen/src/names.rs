@@ -25,6 +25,7 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "operation",
     "operations",
     "protocol",
+    "redact",
     "sandbox",
     "validation",
     // the clients and their settings
@@ -34,6 +35,12 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "DEFAULT_CALLS_IN_FLIGHT",
     "DEFAULT_TIMEOUT",
     "Credentials",
+    // the streaming send
+    "Event",
+    "Events",
+    "MessageOutcome",
+    "Sending",
+    "StopHandle",
     // errors
     "BuildError",
     "CallError",

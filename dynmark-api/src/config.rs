@@ -45,6 +45,7 @@ pub(crate) struct Config {
     pub(crate) connect_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) http_client: Option<reqwest::Client>,
+    pub(crate) send_deadline: Option<Duration>,
 }
 
 impl Default for Config {
@@ -63,6 +64,7 @@ impl Default for Config {
             connect_timeout: CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             http_client: None,
+            send_deadline: None,
         }
     }
 }
@@ -79,6 +81,8 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
     /// The user's own HTTP client, if one was given.
     pub(crate) http_client: Option<reqwest::Client>,
+    /// How long a whole send may take to start its calls, from its start.
+    pub(crate) send_deadline: Option<Duration>,
 }
 
 impl Settings {
@@ -192,6 +196,7 @@ impl Config {
             connect_timeout: self.connect_timeout.min(self.timeout),
             retry: self.retry,
             http_client: self.http_client,
+            send_deadline: self.send_deadline,
         })
     }
 }
@@ -301,6 +306,17 @@ macro_rules! builder_methods {
         /// [`RetryPolicy::never`](crate::protocol::RetryPolicy::never) turns retries off.
         pub fn retry_policy(mut self, policy: $crate::protocol::RetryPolicy) -> Self {
             self.config.retry = policy;
+            self
+        }
+
+        /// A deadline for every send, counted from its start (default: none). Once it has
+        /// passed no further call starts; calls in flight end within their own
+        /// [`timeout`](Self::timeout), and the messages whose calls never started are reported
+        /// [`DeadlinePassed`](crate::NotSentReason::DeadlinePassed), safe to send again. So a
+        /// send takes at most this plus one call's timeout. A send can set its own
+        /// ([`Sending::deadline`](crate::Sending::deadline)).
+        pub fn send_deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.config.send_deadline = Some(deadline);
             self
         }
 

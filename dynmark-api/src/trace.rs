@@ -1,21 +1,24 @@
 //! `tracing` spans and events (feature `tracing`; without it these are empty and free).
 //!
-//! - a span `dynmark.send` per send: `operation`, `items`; at its end `calls`, `accepted`,
+//! - a span `dynmark.send` per send: `operation`; at its end `items`, `calls`, `accepted`,
 //!   `rejected`, `not_sent`, `duration_ms`;
 //! - a span `dynmark.call` per call, inside it: `operation`, `call` (its number), `items`; at
 //!   its end `status` (the last HTTP status, if an answer came), `attempts`, `outcome` (`ok`, or
 //!   the failure's kind: `HTTP 503`, `timed out`, ...), `duration_ms`;
 //! - events: `retrying` (debug: the attempt that failed, its failure's kind, the wait),
 //!   `giving up` (info: attempts exhausted, or the retry would end past the deadline), `stopped`
-//!   (warn: a call stopped the batch, and which).
+//!   (warn: a call stopped the batch, and which), `deadline passed` and `stop requested`
+//!   (info: no further call starts).
 //!
 //! Only counts, numbers, statuses, durations and failure kinds are recorded: never a secret, a
 //! message, a phone number, a body or an excerpt of one (an error's details are in the report).
 
 use std::time::Duration;
 
-use crate::error::{CallError, CallFailureKind};
-use crate::protocol::GiveUpReason;
+use crate::error::CallError;
+use crate::protocol::{Event, GiveUpReason};
+#[cfg(feature = "tracing")]
+use crate::report::{NotSentReason, Outcome};
 
 #[cfg(feature = "tracing")]
 mod imp {
@@ -24,18 +27,26 @@ mod imp {
     use super::*;
     use tracing::field::Empty;
 
-    /// The span of one send.
+    /// The span of one send, and the tally it records at the end.
     pub(crate) struct SendTrace {
         span: tracing::Span,
+        operation: &'static str,
         started: Instant,
+        items: usize,
+        calls: usize,
+        counts: crate::report::Counts,
+        stopped: bool,
+        deadline: bool,
+        requested: bool,
+        finished: bool,
     }
 
     impl SendTrace {
-        pub(crate) fn start(operation: &'static str, items: usize) -> Self {
+        pub(crate) fn start(operation: &'static str) -> Self {
             let span = tracing::info_span!(
                 "dynmark.send",
                 operation,
-                items,
+                items = Empty,
                 calls = Empty,
                 accepted = Empty,
                 rejected = Empty,
@@ -44,16 +55,24 @@ mod imp {
             );
             SendTrace {
                 span,
+                operation,
                 started: Instant::now(),
+                items: 0,
+                calls: 0,
+                counts: crate::report::Counts::default(),
+                stopped: false,
+                deadline: false,
+                requested: false,
+                finished: false,
             }
         }
 
-        /// The span of call `call` of this send.
-        pub(crate) fn call(&self, operation: &'static str, call: usize, items: usize) -> CallTrace {
+        /// The span of call `call` of this send, carrying `items` items.
+        pub(crate) fn call(&self, call: usize, items: usize) -> CallTrace {
             let span = tracing::info_span!(
                 parent: &self.span,
                 "dynmark.call",
-                operation,
+                operation = self.operation,
                 call,
                 items,
                 status = Empty,
@@ -67,22 +86,67 @@ mod imp {
             }
         }
 
-        /// Call `by_call` stopped the batch.
-        pub(crate) fn stopped(&self, by_call: usize, failure: CallFailureKind) {
-            tracing::warn!(
-                parent: &self.span,
-                by_call,
-                failure = %failure,
-                "stopped: no further call is started"
-            );
+        /// An event the send gave out: tallied; a stop, a deadline or a stop request noted
+        /// once.
+        pub(crate) fn event<T>(&mut self, event: &Event<T>) {
+            match event {
+                Event::Outcome(outcome) => {
+                    self.items += 1;
+                    match &outcome.outcome {
+                        Outcome::Accepted => self.counts.accepted += 1,
+                        Outcome::Rejected { .. } => self.counts.rejected += 1,
+                        Outcome::NotSent { reason } => {
+                            self.counts.not_sent += 1;
+                            match reason {
+                                NotSentReason::DeadlinePassed
+                                    if !std::mem::replace(&mut self.deadline, true) =>
+                                {
+                                    tracing::info!(
+                                        parent: &self.span,
+                                        "deadline passed: no further call starts"
+                                    );
+                                }
+                                NotSentReason::StopRequested
+                                    if !std::mem::replace(&mut self.requested, true) =>
+                                {
+                                    tracing::info!(
+                                        parent: &self.span,
+                                        "stop requested: no further call starts"
+                                    );
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                Event::CallFinished { call, failure, .. } => {
+                    self.calls += 1;
+                    if let Some(error) = failure
+                        && error.stops_batch()
+                        && !std::mem::replace(&mut self.stopped, true)
+                    {
+                        tracing::warn!(
+                            parent: &self.span,
+                            by_call = *call,
+                            failure = %error.kind(),
+                            "stopped: no further call is started"
+                        );
+                    }
+                }
+                _ => {}
+            }
         }
 
-        /// The send ended with `counts` over `calls` calls.
-        pub(crate) fn finish(&self, calls: usize, counts: crate::report::Counts) {
-            self.span.record("calls", calls);
-            self.span.record("accepted", counts.accepted);
-            self.span.record("rejected", counts.rejected);
-            self.span.record("not_sent", counts.not_sent);
+        /// The send ended: records its tally (once).
+        pub(crate) fn finish(&mut self) {
+            if std::mem::replace(&mut self.finished, true) {
+                return;
+            }
+            self.span.record("items", self.items);
+            self.span.record("calls", self.calls);
+            self.span.record("accepted", self.counts.accepted);
+            self.span.record("rejected", self.counts.rejected);
+            self.span.record("not_sent", self.counts.not_sent);
             self.span
                 .record("duration_ms", self.started.elapsed().as_millis() as u64);
         }
@@ -150,19 +214,14 @@ mod imp {
     pub(crate) struct SendTrace;
 
     impl SendTrace {
-        pub(crate) fn start(_operation: &'static str, _items: usize) -> Self {
+        pub(crate) fn start(_operation: &'static str) -> Self {
             SendTrace
         }
-        pub(crate) fn call(
-            &self,
-            _operation: &'static str,
-            _call: usize,
-            _items: usize,
-        ) -> CallTrace {
+        pub(crate) fn call(&self, _call: usize, _items: usize) -> CallTrace {
             CallTrace
         }
-        pub(crate) fn stopped(&self, _by_call: usize, _failure: CallFailureKind) {}
-        pub(crate) fn finish(&self, _calls: usize, _counts: crate::report::Counts) {}
+        pub(crate) fn event<T>(&mut self, _event: &Event<T>) {}
+        pub(crate) fn finish(&mut self) {}
     }
 
     /// Nothing (feature `tracing` is off).

@@ -10,7 +10,11 @@
 //! does not appear in any spelling; for a longer one that the secret appears nowhere.
 
 use dynmark_api::operations::SendMessages;
-use dynmark_api::protocol::{BaseUrl, Batch, BatchOptions, BodyBuffer, Endpoint, HttpResponse};
+use std::time::Instant;
+
+use dynmark_api::protocol::{
+    BaseUrl, Batch, BatchOptions, BodyBuffer, Collector, Endpoint, HttpResponse,
+};
 use dynmark_api::redact::ANYWHERE_BYTES;
 use dynmark_api::{Credentials, Message};
 use proptest::prelude::*;
@@ -176,17 +180,28 @@ fn secrets(password: &str) -> Vec<String> {
     vec![password.to_owned(), token]
 }
 
-/// Everything a caller can see of a send whose one call got `response`.
+/// Everything a caller can see of a send whose one call got `response`: the events, the
+/// report and the error.
 fn send_outputs(endpoint: &Endpoint, response: &HttpResponse, items: usize) -> String {
-    let messages = (0..items)
+    let mut messages = (0..items)
         .map(|i| Message::new(format!("4477009{i:05}"), "Example", "hello"))
-        .collect();
-    let mut batch = Batch::<SendMessages>::new(messages, BatchOptions::default());
-    while let Some(call) = batch.next_call(endpoint) {
-        let result = endpoint.parse_response::<SendMessages>(response, call.items);
-        batch.record(call.index, result);
+        .collect::<Vec<_>>()
+        .into_iter();
+    let mut batch = Batch::<SendMessages>::new(BatchOptions::default(), 1);
+    let mut collector = Collector::new();
+    let mut events = String::new();
+    while !batch.is_done() {
+        batch.fill(&mut messages);
+        if let Some(call) = batch.poll_call(endpoint, Instant::now()) {
+            let result = endpoint.parse_response::<SendMessages>(response, call.items);
+            batch.record(call.index, result, 1);
+        }
+        while let Some(event) = batch.poll_event() {
+            events.push_str(&format!("{event:?}\n"));
+            collector.add(event);
+        }
     }
-    match batch.finish() {
+    let shown = match collector.finish() {
         Ok(report) => format!(
             "{report}\n{report:?}\n{}",
             serde_json::to_string(&report).unwrap()
@@ -196,7 +211,8 @@ fn send_outputs(endpoint: &Endpoint, response: &HttpResponse, items: usize) -> S
             error.report(),
             serde_json::to_string(error.report()).unwrap()
         ),
-    }
+    };
+    format!("{events}{shown}")
 }
 
 /// A JSON string field holding `before|echo|after`.

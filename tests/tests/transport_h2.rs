@@ -76,6 +76,54 @@ async fn a_refused_stream_is_sent_again_and_delivered_once() {
         [(0, true), (202, true)]
     );
     assert_eq!(sandbox.accepted().len(), 2);
+    // The report says how many attempts the call took.
+    assert_eq!(report.attempts(), [(0, 2)]);
+    assert!(
+        report.to_string().contains("call 0: 2 attempts"),
+        "{report}"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_sends_deadline_is_not_waited_for() {
+    let sandbox = Sandbox::start().unwrap();
+    sandbox.inject(Fault::Throttle {
+        status: 429,
+        retry_after: "5".into(),
+    });
+    let client = Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .send_deadline(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.send(messages(1)).await.unwrap_err();
+    // Given up at once (the deadline bounds the wait), with the service's Retry-After.
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        error.failures()[0].error.retry_after(),
+        Some(Duration::from_secs(5))
+    );
+    assert_eq!(sandbox.calls().len(), 1);
+}
+
+#[test]
+fn the_blocking_client_takes_the_users_own_client_too() {
+    let sandbox = Sandbox::start().unwrap();
+    sandbox.inject(Fault::RefusedStream);
+    let client = dynmark_api::blocking::Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .http_client(h2_client())
+        .build()
+        .unwrap();
+    let report = client.send(messages(2)).unwrap();
+    assert!(report.all_accepted(), "{report}");
+    assert_eq!(report.attempts(), [(0, 2)]);
+    let calls = sandbox.calls();
+    assert!(calls.iter().all(|c| c.http2), "{calls:?}");
+    assert_eq!(calls.len(), 2);
 }
 
 #[tokio::test]
@@ -213,6 +261,9 @@ async fn a_refused_connection_is_classified_as_retryable_and_not_reached() {
     assert!(matches!(failure, CallError::Connect { .. }), "{failure:?}");
     assert!(failure.is_retryable());
     assert!(!failure.may_have_reached_service());
+    // Sent again up to the policy's bound (3 attempts), then given up.
+    assert_eq!(error.report().attempts(), [(0, 3)]);
+    assert!(error.report().safe_to_resend().count() == 1);
 }
 
 #[test]
