@@ -26,6 +26,7 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "operation",
     "operations",
     "protocol",
+    "redact",
     "sandbox",
     "sms",
     "validation",
@@ -36,6 +37,12 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "DEFAULT_CALLS_IN_FLIGHT",
     "DEFAULT_TIMEOUT",
     "Credentials",
+    // the streaming send
+    "Event",
+    "Events",
+    "MessageOutcome",
+    "Sending",
+    "StopHandle",
     // errors
     "BuildError",
     "CallError",

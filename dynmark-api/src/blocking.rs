@@ -21,13 +21,14 @@ use futures_util::FutureExt as _;
 
 use crate::Message;
 use crate::client::debug_settings;
-use crate::config::{Config, builder_methods};
+use crate::config::{Config, builder_methods, http_client_method};
 use crate::error::{BuildError, CallError, SendError, TransportError};
 use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
 use crate::protocol::{Batch, Call, Collector, Endpoint, Event, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
 use crate::sending::Performed;
+use crate::trace::{CallTrace, SendTrace};
 
 /// Sends messages to Dynmark, blocking the calling thread.
 ///
@@ -224,6 +225,7 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         call: Call,
         deadline: Option<Instant>,
         results: &mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
+        trace: CallTrace,
     ) -> Result<(), Call>
     where
         Op: BatchOperation + 'static,
@@ -236,11 +238,12 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
             call: call.index,
             sender: Some(results.clone()),
         };
-        let perform =
-            self.inner
-                .client
-                .clone()
-                .perform::<Op>(call.request.clone(), call.items, deadline);
+        let perform = self.inner.client.clone().perform::<Op>(
+            call.request.clone(),
+            call.items,
+            deadline,
+            trace,
+        );
         let job: Job = Box::pin(async move {
             let performed = AssertUnwindSafe(perform)
                 .catch_unwind()
@@ -277,6 +280,8 @@ pub struct Sending<Op: BatchOperation, I> {
     announced: Vec<Call>,
     sender: mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
     results: mpsc::Receiver<(usize, Performed<Op::ItemResult>)>,
+    /// The send's span (feature `tracing`).
+    trace: SendTrace,
 }
 
 impl<Op, I> Sending<Op, I>
@@ -304,6 +309,7 @@ where
             announced: Vec::new(),
             sender,
             results,
+            trace: SendTrace::start(Op::OPERATION_ID),
         }
     }
 
@@ -348,7 +354,17 @@ where
         collector.finish()
     }
 
+    /// The next event, traced (feature `tracing`).
     fn next_event(&mut self) -> Option<Event<Op::Item>> {
+        let event = self.next_untraced();
+        match &event {
+            Some(event) => self.trace.event(event),
+            None => self.trace.finish(),
+        }
+        event
+    }
+
+    fn next_untraced(&mut self) -> Option<Event<Op::Item>> {
         if !self.started {
             self.started = true;
             let deadline = self
@@ -366,9 +382,10 @@ where
                     continue;
                 }
                 let index = call.index;
+                let trace = self.trace.call(index, call.items);
                 if let Err(call) =
                     self.client
-                        .start::<Op>(call, self.batch.deadline(), &self.sender)
+                        .start::<Op>(call, self.batch.deadline(), &self.sender, trace)
                 {
                     // The runtime thread is gone: nothing was sent.
                     let _ = call;
@@ -541,6 +558,7 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     builder_methods!();
+    http_client_method!();
 
     /// Checks the settings and builds the client: the async client, and the thread that runs
     /// its runtime.

@@ -17,14 +17,16 @@
 //! `blocking::Client` are thin shells around these functions; with them, any HTTP library can
 //! be used instead.
 //!
-//! Nothing here retries: a call the service may have received is never sent again, because
-//! Dynmark could then deliver its messages twice.
+//! A call the service may have received is never sent again, because Dynmark could then
+//! deliver its messages twice; [`retry`] decides which failed calls provably did not reach it
+//! (and a `429`), and when to send those again.
 
 mod batch;
 pub(crate) mod body;
 mod call;
 mod collect;
 mod http;
+pub mod retry;
 mod stop;
 
 pub use batch::{Batch, BatchOptions, Call, Event, Flow};
@@ -34,6 +36,7 @@ pub use collect::Collector;
 pub use http::{
     BaseUrl, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, Endpoint, HttpRequest, HttpResponse,
 };
+pub use retry::{GiveUpReason, RetryDecision, RetryPolicy, parse_retry_after};
 pub use stop::StopHandle;
 
 #[cfg(test)]

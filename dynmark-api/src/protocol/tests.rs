@@ -423,7 +423,9 @@ fn other_statuses_keep_a_bounded_excerpt() {
             status,
             content_type,
             body,
+            retry_after,
         } => {
+            assert_eq!(*retry_after, None);
             assert_eq!(*status, 502);
             assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
             assert_eq!(body.text().len(), EXCERPT_BYTES);
@@ -741,7 +743,10 @@ fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
     assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1, 4]);
     let reason = NotSentReason::CallFailed {
         call: 1,
-        failure: CallFailureKind::Status { status: 503 },
+        failure: CallFailureKind::Status {
+            status: 503,
+            retry_after_secs: None,
+        },
     };
     assert_eq!(
         report.not_sent().collect::<Vec<_>>(),
@@ -1235,7 +1240,10 @@ fn step() -> impl Strategy<Value = Step> {
     let failure = prop_oneof![
         Just(CallFailureKind::Unauthorized),
         Just(CallFailureKind::Timeout),
-        Just(CallFailureKind::Status { status: 503 }),
+        Just(CallFailureKind::Status {
+            status: 503,
+            retry_after_secs: None,
+        }),
         Just(CallFailureKind::BadRequest),
         Just(CallFailureKind::Connect),
     ];
@@ -1259,10 +1267,14 @@ fn failure_of(kind: CallFailureKind) -> CallError {
             message: Excerpt::with_limit(b"no", 10),
         },
         CallFailureKind::Timeout => CallError::NotRecorded,
-        CallFailureKind::Status { status } => CallError::Status {
+        CallFailureKind::Status {
+            status,
+            retry_after_secs,
+        } => CallError::Status {
             status,
             content_type: None,
             body: Excerpt::with_limit(b"down", 10),
+            retry_after: retry_after_secs.map(std::time::Duration::from_secs),
         },
         CallFailureKind::BadRequest => CallError::BadRequest {
             failures: vec![crate::ValidationFailure {
