@@ -15,6 +15,8 @@ const COMPILED_FIXTURES: &[&str] = &[
     "standard_names",
     "keyword_siblings",
     "shouting_property_names",
+    "parameters",
+    "answers",
 ];
 
 fn generate_fixtures(out_dir: &Path) {

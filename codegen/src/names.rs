@@ -39,6 +39,7 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "CallError",
     "CallFailure",
     "CallFailureKind",
+    "RequestError",
     "SendError",
     "TransportError",
     // the report

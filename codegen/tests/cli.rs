@@ -77,12 +77,12 @@ fn check_fails_with_a_unified_diff_on_a_stale_snapshot() {
 
 #[test]
 fn a_refused_spec_exits_2_naming_the_json_pointer() {
-    let output = run(&[&fixture("refused/integer_property")]);
+    let output = run(&[&fixture("refused/number_property")]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
         stderr.contains(
-            "/components/schemas/Message/properties/to/type: \"integer\" is not supported"
+            "/components/schemas/Message/properties/to/type: \"number\" is not supported"
         ),
         "{stderr}"
     );

@@ -347,3 +347,21 @@ impl ClientBuilder {
         })
     }
 }
+
+/// Any operation that is not a batch (endpoints added by spec edit alone).
+impl Client {
+    /// Calls `operation` once: as [`crate::Client::request`], blocking.
+    pub fn request<Op: crate::operation::Operation>(
+        &self,
+        operation: &Op,
+    ) -> Result<Op::Answer, crate::RequestError> {
+        let settings = &*self.settings;
+        let request = crate::protocol::operation::request(
+            &settings.endpoint,
+            operation,
+            settings.options.validate,
+        )?;
+        let response = self.execute(request)?;
+        Ok(settings.endpoint.read_answer::<Op>(&response)?)
+    }
+}

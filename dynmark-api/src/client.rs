@@ -366,3 +366,27 @@ pub(crate) fn transport_error(error: reqwest::Error) -> CallError {
         CallError::Connection { source }
     }
 }
+
+/// Any operation that is not a batch (endpoints added by spec edit alone).
+impl Client {
+    /// Calls `operation` once: validates it locally (unless turned off), sends it with the
+    /// client's settings, and reads the answer into the variant its status documents.
+    ///
+    /// Credentials refused, a status the spec does not list, an unreadable body, a timeout and
+    /// a broken connection are [`RequestError::Call`](crate::RequestError::Call); nothing is
+    /// retried. Not cancel-safe in the sense of [`send`](Self::send): a dropped future may have
+    /// reached the service.
+    pub async fn request<Op: crate::operation::Operation>(
+        &self,
+        operation: &Op,
+    ) -> Result<Op::Answer, crate::RequestError> {
+        let settings = &self.inner.settings;
+        let request = crate::protocol::operation::request(
+            &settings.endpoint,
+            operation,
+            settings.options.validate,
+        )?;
+        let response = self.execute(request).await?;
+        Ok(settings.endpoint.read_answer::<Op>(&response)?)
+    }
+}

@@ -83,6 +83,7 @@ pub use client::{Client, ClientBuilder};
 pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
+pub use operation::RequestError;
 pub use report::{Counts, NotSentReason, Outcome, RejectedBy, SendReport};
 
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.

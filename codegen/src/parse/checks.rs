@@ -3,7 +3,7 @@
 
 use super::node::escape_pointer;
 use super::{FAILURE_CODE_SCHEMA, Reader};
-use crate::model::{Field, FieldType, Operation, Rule, Schema};
+use crate::model::{Field, FieldType, Operation, Rule, Schema, Shape};
 
 impl Reader {
     /// Refuses every `$ref` cycle that does not pass through an array: a struct that holds
@@ -169,14 +169,25 @@ pub(super) fn shortest_path(
     path
 }
 
-/// Decides which object types derive `Validate` and adds `nested` to fields holding one.
+/// Decides which object types derive `Validate` and adds `nested` to fields holding one. The
+/// item of a batch and the body of another operation always validate (the runtime validates
+/// what it sends).
 pub(super) fn mark_validated(schemas: &mut [Schema], operations: &[Operation]) {
+    let sent = |name: &str| {
+        operations.iter().any(|op| match &op.shape {
+            Shape::Batch(batch) => batch.item == name,
+            Shape::Call(call) => match &call.body {
+                Some(FieldType::Named(body)) => body == name,
+                Some(FieldType::Array(item)) => **item == FieldType::Named(name.to_owned()),
+                _ => false,
+            },
+        })
+    };
     let mut validated: Vec<String> = schemas
         .iter()
         .filter_map(|schema| match schema {
             Schema::Object(object)
-                if object.fields.iter().any(|f| !f.rules.is_empty())
-                    || operations.iter().any(|op| op.item == object.name) =>
+                if object.fields.iter().any(|f| !f.rules.is_empty()) || sent(&object.name) =>
             {
                 Some(object.name.clone())
             }

@@ -9,15 +9,19 @@
 //! - `convert`: which kind of type a component schema becomes; `$ref`s between schemas.
 //! - `structs`: object schemas and their properties; `enums`: extensible string enums;
 //!   `rules`: a property's validation keywords as `#[validate(...)]` rules.
-//! - `operations`: paths, operations and request bodies; `responses`: their responses.
+//! - `operations`: paths, operations and request bodies; `parameters`: path and query
+//!   parameters; `responses`: a batch's responses; `answers`: the responses of any other
+//!   operation, as the variants of its answer.
 //! - `checks`: passes over all schemas once read (cycles, failure codes, which types validate).
 
+mod answers;
 mod checks;
 mod convert;
 mod document;
 mod enums;
 mod node;
 mod operations;
+mod parameters;
 mod reader;
 mod responses;
 mod rules;

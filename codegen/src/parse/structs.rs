@@ -45,6 +45,7 @@ const DATE_TIME_PROPERTY_KEYS: &[&str] = &[
     "x-dynmark-after",
 ];
 const BOOLEAN_PROPERTY_KEYS: &[&str] = &["type", "description", "example", "default"];
+const INTEGER_PROPERTY_KEYS: &[&str] = &["type", "format", "description", "example", "default"];
 const ARRAY_PROPERTY_KEYS: &[&str] = &[
     "type",
     "description",
@@ -56,7 +57,7 @@ const ARRAY_PROPERTY_KEYS: &[&str] = &[
 const ARRAY_ITEM_KEYS: &[&str] = &["type", "format", "description"];
 
 const STRING_FORMATS: &str = "date-time, uri";
-const PROPERTY_TYPES: &str = "string, boolean, array, object ($ref)";
+pub(super) const PROPERTY_TYPES: &str = "string, boolean, integer, array, object ($ref)";
 
 impl Reader {
     pub(super) fn object_schema(
@@ -375,6 +376,31 @@ impl Reader {
                         self.fail::<()>(
                             default.pointer,
                             format!("expected a boolean default, found {}", kind(default.value)),
+                        );
+                    }
+                }
+            }
+            Some("integer") => {
+                self.check_keys(node, INTEGER_PROPERTY_KEYS);
+                field.ty = FieldType::Integer;
+                if let Some(format) = node.get("format")
+                    && !matches!(format.value.as_str(), Some("int32" | "int64"))
+                {
+                    self.fail::<()>(
+                        format.pointer,
+                        format!(
+                            "{} is not supported; supported on integers: int32, int64 (both read as `i64`)",
+                            format.value
+                        ),
+                    );
+                }
+                if let Some(default) = node.get("default") {
+                    if default.value.is_i64() {
+                        field.default = Some(default.value.clone());
+                    } else {
+                        self.fail::<()>(
+                            default.pointer,
+                            format!("expected an integer default, found {}", kind(default.value)),
                         );
                     }
                 }

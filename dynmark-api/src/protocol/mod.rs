@@ -10,7 +10,11 @@
 //!   ([`Batch::record`]) and produces the [`SendReport`](crate::SendReport)
 //!   ([`Batch::finish`]).
 //!
-//! Everything here is generic over [`BatchOperation`](crate::operation::BatchOperation), so any
+//! - for any other operation, [`operation::request`] validates it and builds its request, and
+//!   [`Endpoint::read_answer`] reads the answer into the operation's answer enum.
+//!
+//! Everything here is generic over [`BatchOperation`](crate::operation::BatchOperation) or
+//! [`Operation`](crate::operation::Operation), so any
 //! operation the spec describes is callable. [`Client`](crate::Client) and
 //! `blocking::Client` are thin shells around these functions; with them, any HTTP library can
 //! be used instead.
@@ -22,6 +26,7 @@ mod batch;
 pub(crate) mod body;
 mod call;
 mod http;
+pub mod operation;
 
 pub use batch::{Batch, BatchOptions, Call, Flow};
 pub use body::{BodyBuffer, DEFAULT_MAX_RESPONSE_BODY, EXCERPT_BYTES, Excerpt};
