@@ -78,6 +78,7 @@ refused!(
     answer_variant_clash,
     status_without_variant_name,
     status_range,
+    parameter_code_not_listed,
     all_of,
     one_of_property,
     inline_object,

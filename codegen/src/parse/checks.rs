@@ -81,18 +81,23 @@ impl Reader {
         }
     }
 
-    /// Every failure code the rules can produce must be a known value of `FailureCode`.
-    pub(super) fn check_failure_codes(&mut self, schemas: &[Schema]) {
+    /// Every failure code the rules can produce (on properties and on parameters) must be a
+    /// known value of `FailureCode`.
+    pub(super) fn check_failure_codes(&mut self, schemas: &[Schema], operations: &[Operation]) {
         let mut codes: Vec<String> = Vec::new();
-        for schema in schemas {
-            if let Schema::Object(object) = schema {
-                for field in &object.fields {
-                    for rule in &field.rules {
-                        for code in rule.failure_codes(&field.json_name) {
-                            if !codes.contains(&code) {
-                                codes.push(code);
-                            }
-                        }
+        let properties = schemas.iter().flat_map(|schema| match schema {
+            Schema::Object(object) => object.fields.as_slice(),
+            Schema::ExtensibleEnum(_) => &[],
+        });
+        let parameters = operations.iter().flat_map(|operation| match &operation.shape {
+            Shape::Call(call) => call.parameters.iter().map(|p| &p.field).collect(),
+            Shape::Batch(_) => Vec::new(),
+        });
+        for field in properties.chain(parameters) {
+            for rule in &field.rules {
+                for code in rule.failure_codes(&field.json_name) {
+                    if !codes.contains(&code) {
+                        codes.push(code);
                     }
                 }
             }

@@ -94,7 +94,7 @@ impl Reader {
         mark_validated(&mut schemas, &operations);
         // The codes are only meaningful once every rule is known to be well formed.
         if self.problems.is_empty() {
-            self.check_failure_codes(&schemas);
+            self.check_failure_codes(&schemas, &operations);
         }
 
         Some(Api {
