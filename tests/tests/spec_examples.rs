@@ -332,6 +332,7 @@ fn a_response_without_an_example_is_reported() {
 #[test]
 fn an_example_whose_schema_has_no_round_trip_function_fails() {
     let mut spec = spec();
+    let (before, _) = check_examples(&spec);
     spec["components"]["schemas"]["Thing"] = serde_json::json!({
         "type": "object", "properties": {"name": {"type": "string"}}
     });
@@ -349,7 +350,7 @@ fn an_example_whose_schema_has_no_round_trip_function_fails() {
         }}}}
     }});
     let (count, problems) = check_examples(&spec);
-    assert_eq!(count, 14);
+    assert_eq!(count, before + 2);
     assert_eq!(
         problems,
         [
