@@ -376,6 +376,21 @@ impl Client {
     /// a broken connection are [`RequestError::Call`](crate::RequestError::Call); nothing is
     /// retried. Not cancel-safe in the sense of [`send`](Self::send): a dropped future may have
     /// reached the service.
+    ///
+    /// ```no_run
+    /// # async fn example(client: dynmark_api::Client) -> Result<(), dynmark_api::RequestError> {
+    /// use dynmark_api::operations::{CreateVerification, CreateVerificationAnswer};
+    /// use dynmark_api::VerifyRequest;
+    ///
+    /// let create = CreateVerification::new(VerifyRequest::new("Example", "447700900000"));
+    /// match client.request(&create).await? {
+    ///     CreateVerificationAnswer::Created(verification) => println!("{}", verification.request_id),
+    ///     CreateVerificationAnswer::Invalid(failures) => println!("refused: {failures:?}"),
+    ///     other => println!("HTTP {}", other.status()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn request<Op: crate::operation::Operation>(
         &self,
         operation: &Op,

@@ -247,6 +247,9 @@ fn path_and_query_parameters_are_typed_validated_and_encoded() {
     // The spec's constraints on parameters are checked locally.
     let wrong = ListLines::new("not/a/uuid", 1).with_tag("t".repeat(21));
     assert_eq!(failure_codes(&wrong), ["NoteIdInvalid", "TagTooLong"]);
+    // Failure paths name parameters as the spec does.
+    let failures = wrong.validate().unwrap_err().into_failures();
+    assert_eq!(failures[0].property.as_deref(), Some("noteId"));
 
     let answer = endpoint()
         .read_answer::<ListLines>(&response(200, r#"{"text": "hello", "lines": 3}"#))

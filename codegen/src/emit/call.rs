@@ -149,7 +149,7 @@ pub(super) fn call_operation(
 
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #runtime::Validate)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, #runtime::Validate)]
         #[non_exhaustive]
         #validate_crate
         pub struct #name {
@@ -254,8 +254,8 @@ fn operation_fields(api: &Api, call: &Call) -> Vec<Field> {
     fields
 }
 
-/// A field of an operation's struct: its docs, its rules, no serde attributes (the struct is
-/// not serialized: its parts go in the path, the query and the body).
+/// A field of an operation's struct: its docs, its JSON name (which failure paths use, as the
+/// service does: `requestId`), its rules.
 fn operation_field(field: &Field) -> TokenStream {
     let docs = field_docs(field, "super::");
     let ident = field_ident(field);
@@ -269,8 +269,16 @@ fn operation_field(field: &Field) -> TokenStream {
         let rules = field.rules.iter().map(rule_tokens);
         quote! { #[validate(#(#rules),*)] }
     });
+    let rename = (field.rust_name != field.json_name).then(|| {
+        let json = &field.json_name;
+        quote! { #[serde(rename = #json)] }
+    });
+    let skip = (!field.required)
+        .then(|| quote! { #[serde(skip_serializing_if = "::core::option::Option::is_none")] });
     quote! {
         #docs
+        #rename
+        #skip
         #validate_attr
         pub #ident: #ty,
     }

@@ -89,10 +89,12 @@ impl Reader {
             Schema::Object(object) => object.fields.as_slice(),
             Schema::ExtensibleEnum(_) => &[],
         });
-        let parameters = operations.iter().flat_map(|operation| match &operation.shape {
-            Shape::Call(call) => call.parameters.iter().map(|p| &p.field).collect(),
-            Shape::Batch(_) => Vec::new(),
-        });
+        let parameters = operations
+            .iter()
+            .flat_map(|operation| match &operation.shape {
+                Shape::Call(call) => call.parameters.iter().map(|p| &p.field).collect(),
+                Shape::Batch(_) => Vec::new(),
+            });
         for field in properties.chain(parameters) {
             for rule in &field.rules {
                 for code in rule.failure_codes(&field.json_name) {
