@@ -36,11 +36,26 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
         && runtime.segments[0].ident == "crate";
     let schemas = api.schemas.iter().map(|schema| match schema {
         Schema::Object(object) => object_type(api, object, runtime, inside_runtime),
-        Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration),
+        Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration, runtime),
     });
+    let names: Vec<Ident> = api
+        .schemas
+        .iter()
+        .map(|schema| plain_ident(schema.name()))
+        .collect();
+    // Named one by one, not with a glob: a schema named like an item beside the re-export
+    // (`Client` at `dynmark-api`'s root) is a compile error, never silently hidden.
+    let reexport = (!names.is_empty()).then(|| quote! { pub use types::{#(#names),*}; });
     let operations = inside_runtime.then(|| operations(api, runtime));
     quote! {
-        #(#schemas)*
+        /// One type per schema of the spec, each re-exported beside this module.
+        #[allow(missing_docs, clippy::all)]
+        pub mod types {
+            #(#schemas)*
+        }
+
+        #reexport
+
         #operations
     }
 }
@@ -446,6 +461,7 @@ fn object_type(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
+        #[non_exhaustive]
         #deny
         #validate_crate
         pub struct #name {
@@ -524,7 +540,7 @@ fn item_outcome(name: &str, outcome: &Outcome, runtime: &syn::Path) -> TokenStre
     }
 }
 
-fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
+fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStream {
     let name = plain_ident(&enumeration.name);
     let docs = doc_paragraphs(enumeration.description.as_slice());
     let idents: Vec<Ident> = enumeration
@@ -542,13 +558,16 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
                 #idents,
             )*
-            /// A value this version does not know, kept exactly as received.
-            Other(::std::string::String),
+            /// A value this version does not know, kept exactly as received: read it with
+            /// [`as_str`](Self::as_str), never by matching on its text (a later version may
+            /// know it as a variant of its own).
+            Other(#runtime::UnknownValue),
         }
 
         impl #name {
@@ -556,7 +575,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #values,)*
-                    Self::Other(value) => value,
+                    Self::Other(value) => value.as_str(),
                 }
             }
 
@@ -576,7 +595,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#idents,)*
-                    other => Self::Other(other.to_owned()),
+                    other => Self::Other(#runtime::UnknownValue::new(other.to_owned())),
                 }
             }
         }
@@ -585,7 +604,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     #(#values => Self::#idents,)*
-                    _ => Self::Other(value),
+                    _ => Self::Other(#runtime::UnknownValue::new(value)),
                 }
             }
         }
@@ -647,6 +666,7 @@ fn operations(api: &Api, runtime: &syn::Path) -> TokenStream {
     quote! {
         /// One type per operation of the spec: a descriptor for the clients' batch calls
         /// (`call`), or the call itself with its answer (`request`).
+        #[allow(missing_docs, clippy::all)]
         pub mod operations {
             #(#descriptors)*
         }

@@ -14,7 +14,13 @@
 //!
 //! # What is generated
 //!
-//! - For an object schema: a struct named as the schema, deriving `Debug, Clone, PartialEq,
+//! The schemas' types go in `pub mod types`, each re-exported by name beside it (`pub use
+//! types::{Message, ...}`, never a glob: in `dynmark-api`, whose root includes the code, a
+//! schema named like a hand-written root item such as `Client` is a compile error, not a type
+//! silently hidden). Every type can grow without breaking its users' code:
+//!
+//! - For an object schema: a `#[non_exhaustive]` struct named as the schema (build it with `new`
+//!   and the `with_` setters), deriving `Debug, Clone, PartialEq,
 //!   serde::Serialize, serde::Deserialize`, with snake_case fields renamed to their JSON names,
 //!   optional properties as `Option<T>` skipped when `None`, `format: date-time` as
 //!   `chrono::DateTime<chrono::Utc>`, arrays as `Vec<T>`, `additionalProperties: false` as
@@ -22,8 +28,9 @@
 //!   as `impl Into<_>`) and a `with_<field>` setter per optional field. When the schema has a
 //!   validation rule, holds a type that has one, or is an operation's item, it also derives the
 //!   runtime's `Validate` with `#[validate(...)]` attributes (DEVELOPERS.md, Contract 2).
-//! - For a string schema with `enum` and `x-dynmark-extensible: true`: an enum of the known
-//!   values plus `Other(String)`, with `as_str`, `is_known`, `Display`, `From<&str>`,
+//! - For a string schema with `enum` and `x-dynmark-extensible: true`: a `#[non_exhaustive]`
+//!   enum of the known values plus `Other(UnknownValue)` (the runtime's opaque holder of a value
+//!   this version does not list, read with `as_str`), with `as_str`, `is_known`, `Display`, `From<&str>`,
 //!   `From<String>`, and `Serialize`/`Deserialize` as its string.
 //! - For each operation, in `pub mod operations`, named as the PascalCase of its `operationId`:
 //!   - a batch operation (one with `x-dynmark-max-items-per-call`): a unit struct implementing
@@ -65,9 +72,8 @@
 //! string, boolean, integer, array, object ($ref)`. That includes `allOf`/`anyOf`/`oneOf` (outside the
 //! accepted response), inline objects, unknown formats, unanchored patterns and unknown
 //! `x-dynmark-*` extensions. Other vendors' `x-*` extensions are left alone. Also refused: a
-//! `$ref` cycle that does not pass through an array (the type would hold itself), a schema named
-//! like a hand-written root item of `dynmark-api` ([`RESERVED_ROOT_NAMES`], which would hide
-//! it), and enum values that give no Rust variant name (non-ASCII, `Self`).
+//! `$ref` cycle that does not pass through an array (the type would hold itself) and enum values
+//! that give no Rust variant name (non-ASCII, `Self`).
 //!
 //! Descriptions become doc comments; their code blocks become ```` ```text ```` blocks (an
 //! unlabelled or Rust fence, an indented block), so that they are never run as doctests.
@@ -98,7 +104,7 @@
 //! # The other Dynmark extensions
 //!
 //! - `x-dynmark-extensible: true` (string schema with `enum`): the enum is open; unknown values
-//!   are kept in `Other(String)`.
+//!   are kept in `Other(UnknownValue)`.
 //! - `x-dynmark-aliases: {"<property>": ["<other JSON name>", ...]}` (object schema): extra JSON
 //!   names the property is read from (`#[serde(alias = ...)]`); it is always written under its own.
 //! - `x-dynmark-outcome: {"accepted": "<required boolean>", "failures": "<array of
@@ -138,7 +144,7 @@ pub mod parse;
 
 pub use error::{Error, Problem};
 pub use model::Api;
-pub use names::{RESERVED_ROOT_NAMES, failure_code_prefix};
+pub use names::failure_code_prefix;
 
 /// How the generated code is produced.
 #[derive(Debug, Clone, PartialEq, Eq)]

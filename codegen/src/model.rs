@@ -30,7 +30,7 @@ pub enum Schema {
     /// `type: object`: a struct.
     Object(ObjectSchema),
     /// `type: string` with `enum` and `x-dynmark-extensible: true`: an enum of the known values
-    /// plus `Other(String)`.
+    /// plus `Other(UnknownValue)`.
     ExtensibleEnum(ExtensibleEnum),
 }
 

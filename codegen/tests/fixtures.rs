@@ -97,7 +97,6 @@ refused!(
     api_key_security,
     several_problems,
     ref_cycle,
-    reserved_root_name,
     enum_value_not_a_variant,
     sibling_names_itself,
 );

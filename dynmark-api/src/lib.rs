@@ -58,12 +58,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod generated {
-    #![allow(missing_docs, clippy::all)]
-    include!(concat!(env!("OUT_DIR"), "/dynmark_generated.rs"));
-}
-
-pub use generated::*;
+// The generated `types` (each re-exported here by name: a schema named like an item below is a
+// compile error, not a hidden type) and `operations`.
+include!(concat!(env!("OUT_DIR"), "/dynmark_generated.rs"));
 
 pub mod operation;
 pub mod validation;
@@ -78,6 +75,7 @@ pub mod protocol;
 mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+mod unknown;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
@@ -85,6 +83,7 @@ pub use credentials::Credentials;
 pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
 pub use operation::RequestError;
 pub use report::{Counts, NotSentReason, Outcome, RejectedBy, SendReport};
+pub use unknown::UnknownValue;
 
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
 pub use dynmark_macros::Validate;

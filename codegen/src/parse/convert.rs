@@ -20,14 +20,6 @@ impl Reader {
                 ),
             );
         }
-        if names::RESERVED_ROOT_NAMES.contains(&name) {
-            return self.fail(
-                node.pointer.clone(),
-                format!(
-                    "`{name}` is an item dynmark-api defines by hand at its root, where the generated types are re-exported, so the generated `{name}` would be silently hidden; supported: a name that is not in `dynmark_codegen::RESERVED_ROOT_NAMES`"
-                ),
-            );
-        }
         self.object(node)?;
         if node.get("$ref").is_some() {
             return self.fail(

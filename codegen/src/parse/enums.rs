@@ -72,7 +72,7 @@ impl Reader {
                 self.fail::<()>(
                     item.pointer,
                     format!(
-                        "{value:?} would clash with the `Other(String)` variant that holds unknown values"
+                        "{value:?} would clash with the `Other` variant that holds unknown values"
                     ),
                 );
             } else if let Some(earlier) = variants.iter().find(|v| v.ident == ident) {

@@ -200,11 +200,7 @@ mod tests {
     impl Validate for Lookup {
         fn validate_at(&self, path: &Path<'_>, report: &mut Report) {
             if self.id.trim().is_empty() {
-                report.fail(
-                    &path.field("id"),
-                    FailureCode::Other("IdEmpty".into()),
-                    "empty",
-                );
+                report.fail(&path.field("id"), FailureCode::from("IdEmpty"), "empty");
             }
             if let Some(body) = &self.body {
                 body.validate_at(&path.field("body"), report);
