@@ -592,3 +592,48 @@ impl ClientBuilder {
         })
     }
 }
+
+/// Any operation that is not a batch (endpoints added by spec edit alone).
+impl Client {
+    /// Calls `operation` once: as [`crate::Client::request`], blocking. The request is built
+    /// and the answer read on the calling thread (the sans-IO [`protocol`](crate::protocol));
+    /// only the bytes move on the client's runtime thread.
+    pub fn request<Op: crate::operation::Operation>(
+        &self,
+        operation: &Op,
+    ) -> Result<Op::Answer, crate::RequestError> {
+        let settings = self.inner.client.settings();
+        let request = crate::protocol::operation::request(
+            &settings.endpoint,
+            operation,
+            settings.options.validate,
+        )?;
+        let response = self.execute(request)?;
+        Ok(settings.endpoint.read_answer::<Op>(&response)?)
+    }
+
+    /// Runs the async client's `execute` on the runtime thread and waits for it.
+    fn execute(
+        &self,
+        request: crate::protocol::HttpRequest,
+    ) -> Result<crate::protocol::HttpResponse, CallError> {
+        let not_started = || CallError::Request {
+            reason: "the client's runtime thread is not running".to_owned(),
+        };
+        let Some(jobs) = &self.inner.jobs else {
+            return Err(not_started());
+        };
+        let (answer, answered) = mpsc::sync_channel(1);
+        let client = self.inner.client.clone();
+        let job: Job = Box::pin(async move {
+            let response = AssertUnwindSafe(client.execute(request))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| Err(CallError::panicked(panic)));
+            let _ = answer.send(response);
+        });
+        jobs.send(job).map_err(|_| not_started())?;
+        // The job was handed over: if no answer comes back, it may have been sent.
+        answered.recv().unwrap_or(Err(CallError::NotRecorded))
+    }
+}

@@ -316,7 +316,7 @@ assert_eq!(sandbox.accepted_count(), 1_000);
     }
 
     /// Moves the bytes: sends `request`, reads the answer's body up to the bound.
-    async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
+    pub(crate) async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
         // The timeout is set per request too: a user's own client may have none.
         let mut builder = self
             .inner
@@ -441,5 +441,44 @@ pub(crate) fn transport_error(error: reqwest::Error) -> CallError {
         CallError::Timeout { source }
     } else {
         CallError::Connection { source }
+    }
+}
+
+/// Any operation that is not a batch (endpoints added by spec edit alone).
+impl Client {
+    /// Calls `operation` once: validates it locally (unless turned off), sends it with the
+    /// client's settings, and reads the answer into the variant its status documents.
+    ///
+    /// Credentials refused, a status the spec does not list, an unreadable body, a timeout and
+    /// a broken connection are [`RequestError::Call`](crate::RequestError::Call); nothing is
+    /// retried. Not cancel-safe in the sense of [`send`](Self::send): a dropped future may have
+    /// reached the service.
+    ///
+    /// ```no_run
+    /// # async fn example(client: dynmark_api::Client) -> Result<(), dynmark_api::RequestError> {
+    /// use dynmark_api::operations::{CreateVerification, CreateVerificationAnswer};
+    /// use dynmark_api::VerifyRequest;
+    ///
+    /// let create = CreateVerification::new(VerifyRequest::new("Example", "447700900000"));
+    /// match client.request(&create).await? {
+    ///     CreateVerificationAnswer::Created(verification) => println!("{}", verification.request_id),
+    ///     CreateVerificationAnswer::Invalid(failures) => println!("refused: {failures:?}"),
+    ///     other => println!("HTTP {}", other.status()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn request<Op: crate::operation::Operation>(
+        &self,
+        operation: &Op,
+    ) -> Result<Op::Answer, crate::RequestError> {
+        let settings = &self.inner.settings;
+        let request = crate::protocol::operation::request(
+            &settings.endpoint,
+            operation,
+            settings.options.validate,
+        )?;
+        let response = self.execute(request).await?;
+        Ok(settings.endpoint.read_answer::<Op>(&response)?)
     }
 }

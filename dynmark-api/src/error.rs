@@ -659,7 +659,7 @@ mod tests {
     fn failures_from_the_network_stay_on_one_line() {
         let failure = ValidationFailure {
             property: Some("from\n  #7 accepted".into()),
-            failure_code: FailureCode::Other("X\u{1b}[2J".into()),
+            failure_code: FailureCode::from("X\u{1b}[2J"),
             details: "line1\n  #1 accepted\u{1b}[31m\r".into(),
         };
         struct Shown<'a>(&'a ValidationFailure);

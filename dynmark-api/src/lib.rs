@@ -60,8 +60,27 @@
 //! TLS-inspecting proxy).
 //!
 //! `blocking::Client` (feature `blocking`) has the same methods without `async`: switch by
-//! changing the import. Every operation of the spec is callable the same way with
-//! [`Client::call`] and its descriptor in [`operations`].
+//! changing the import. Every operation of the spec is callable with no hand-written code: a
+//! batch (like `message/send`) with [`Client::call`] and its descriptor in [`operations`], any
+//! other with [`Client::request`] and its generated struct, which answers with the variant of
+//! its status:
+//!
+//! ```no_run
+//! use dynmark_api::operations::{ValidatePhoneNumber, ValidatePhoneNumberAnswer};
+//! use dynmark_api::{Client, NumberValidationRequest};
+//!
+//! # async fn run(client: Client) -> Result<(), dynmark_api::RequestError> {
+//! let lookup = ValidatePhoneNumber::new(NumberValidationRequest::new("447700900000"));
+//! if let ValidatePhoneNumberAnswer::Checked(result) = client.request(&lookup).await? {
+//!     println!("NumberStatus {}", result.number_status); // 2: the handset is on
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The generated types are `#[non_exhaustive]` (build them with `new` and the `with_` setters)
+//! and their open value sets keep unknown values ([`UnknownValue`]), so a field, a status or a
+//! code added to the spec does not break code written today.
 //!
 //! # Testing
 //!
@@ -72,9 +91,9 @@
 //!
 //! # Where things come from
 //!
-//! The types in this crate's root ([`Message`], [`MessageResult`], [`ValidationFailure`],
-//! [`FailureCode`], [`CredentialsFailure`]) and the call descriptors in [`operations`] are
-//! generated at build time from the OpenAPI document in the `dynmark-spec` crate; the runtime
+//! The types in [`types`] (re-exported at this crate's root: [`Message`], [`MessageResult`],
+//! [`ValidationFailure`], [`FailureCode`], [`CredentialsFailure`], the Verify and number
+//! validation types, ...) and the operations in [`operations`] are generated at build time from the OpenAPI document in the `dynmark-spec` crate; the runtime
 //! they need ([`validation`], the sans-IO [`protocol`] core, the clients) is written by hand
 //! beside them.
 //!
@@ -91,12 +110,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod generated {
-    #![allow(missing_docs, clippy::all)]
-    include!(concat!(env!("OUT_DIR"), "/dynmark_generated.rs"));
-}
-
-pub use generated::*;
+// The generated `types` (each re-exported here by name: a schema named like an item below is a
+// compile error, not a hidden type) and `operations`.
+include!(concat!(env!("OUT_DIR"), "/dynmark_generated.rs"));
 
 pub mod dry_run;
 pub mod operation;
@@ -116,14 +132,17 @@ mod report;
 pub mod sandbox;
 mod sending;
 mod trace;
+mod unknown;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
+pub use operation::RequestError;
 pub use protocol::{Event, StopHandle};
 pub use report::{Counts, MessageOutcome, NotSentReason, Outcome, RejectedBy, SendReport};
 pub use sending::{Events, Sending};
+pub use unknown::UnknownValue;
 
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
 pub use dynmark_macros::Validate;

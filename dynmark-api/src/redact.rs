@@ -182,7 +182,9 @@ impl Redactor {
             details,
         } = failure;
         let failure_code = match failure_code {
-            FailureCode::Other(code) => FailureCode::Other(self.field(&code)),
+            FailureCode::Other(code) => {
+                FailureCode::Other(crate::UnknownValue::new(self.field(code.as_str())))
+            }
             known => known,
         };
         ValidationFailure {
@@ -588,7 +590,7 @@ mod tests {
         let r = redactor("longpassword");
         let failure = r.failure(ValidationFailure {
             property: Some("message[0].longpassword".into()),
-            failure_code: FailureCode::Other("Xlongpassword".into()),
+            failure_code: FailureCode::from("Xlongpassword"),
             details: format!("echo longpassword {}", "z ".repeat(1 << 19)),
         });
         assert_eq!(failure.property.as_deref(), Some("message[0].<redacted>"));

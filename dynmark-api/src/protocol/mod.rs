@@ -12,7 +12,11 @@
 //!   ([`Batch::poll_event`]): each item's outcome with the item handed back, as soon as it is
 //!   known, after which it forgets the item.
 //!
-//! Everything here is generic over [`BatchOperation`](crate::operation::BatchOperation), so any
+//! - for any other operation, [`operation::request`] validates it and builds its request, and
+//!   [`Endpoint::read_answer`] reads the answer into the operation's answer enum.
+//!
+//! Everything here is generic over [`BatchOperation`](crate::operation::BatchOperation) or
+//! [`Operation`](crate::operation::Operation), so any
 //! operation the spec describes is callable. [`Client`](crate::Client) and
 //! `blocking::Client` are thin shells around these functions; with them, any HTTP library can
 //! be used instead.
@@ -26,6 +30,7 @@ pub(crate) mod body;
 mod call;
 mod collect;
 mod http;
+pub mod operation;
 pub mod retry;
 mod stop;
 

@@ -120,7 +120,7 @@ fn accepted_results_with_failure_key() {
     let failures = results[0].validation_failures.as_deref().unwrap();
     assert_eq!(
         failures[0].failure_code,
-        FailureCode::Other("ErrSomethingNew".into())
+        FailureCode::from("ErrSomethingNew")
     );
 }
 
@@ -253,7 +253,7 @@ fn failures_listed_with_an_accepted_result_are_kept() {
     let kept: Vec<_> = report.accepted_with_failures().collect();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].0, 0);
-    assert_eq!(kept[0].1[0].failure_code, FailureCode::Other("X".into()));
+    assert_eq!(kept[0].1[0].failure_code, FailureCode::from("X"));
     assert_eq!(
         report.to_string(),
         "2 message(s): 2 accepted, 0 rejected, 0 not sent\n  #0 accepted, yet the service also listed: from: d (X)\n  #1 accepted"
