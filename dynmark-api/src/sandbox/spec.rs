@@ -194,7 +194,14 @@ impl SpecApi {
                     .and_then(Value::as_object)
                     .into_iter()
                     .flatten()
-                    .filter_map(|(status, response)| Some((status.parse().ok()?, response.clone())))
+                    .filter_map(|(status, response)| {
+                        // A `$ref`d response (`#/components/responses/...`) is read as its target.
+                        let response = match response.get("$ref").and_then(Value::as_str) {
+                            Some(reference) => schema::resolve(&document, reference)?,
+                            None => response,
+                        };
+                        Some((status.parse().ok()?, response.clone()))
+                    })
                     .collect();
                 responses.sort_by_key(|(status, _)| *status);
                 operations.push(SpecOperation {
