@@ -77,7 +77,6 @@ pub(crate) const CALLING_CODES: &[(&str, &str)] = &[
 ];
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Request {
     #[serde(rename = "Number")]
     number: String,
@@ -232,7 +231,14 @@ mod tests {
 
     #[test]
     fn bodies_that_are_not_the_documented_object_are_invalid_json() {
-        for request in ["", "[]", "{}", r#"{"number": "447700900000"}"#, "{"] {
+        for request in [
+            "",
+            "[]",
+            "{}",
+            r#"{"number": "447700900000"}"#,
+            "{",
+            r#"{"Number": 1}"#,
+        ] {
             let answer = validate_number(request.as_bytes(), &HashMap::new());
             assert_eq!(answer.status, 400, "{request}");
             let body: Value = serde_json::from_slice(&answer.body).unwrap();

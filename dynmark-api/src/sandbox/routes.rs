@@ -23,12 +23,13 @@ pub(crate) struct Incoming<'a> {
     pub(crate) prefer: Option<&'a [u8]>,
 }
 
-/// What serves a route.
+/// What serves a route. A hand-written one holds the index of the spec's operation at the same
+/// method and path, if the spec has it: its schemas are checked first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Handler {
-    VerifyCreate,
-    VerifyValidate,
-    ValidateNumber,
+    VerifyCreate(Option<usize>),
+    VerifyValidate(Option<usize>),
+    ValidateNumber(Option<usize>),
     /// The spec's operation at this index.
     Spec(usize),
 }
@@ -48,10 +49,22 @@ pub(crate) struct Routes {
 impl Routes {
     /// The hand-written routes, then every operation of `spec` that none of them serves.
     pub(crate) fn new(spec: SpecApi) -> Routes {
+        let in_spec = |(method, path): (&str, &str)| {
+            let template = PathTemplate::parse(path);
+            spec.operations.iter().position(|operation| {
+                operation.method == method && operation.template.same_shape(&template)
+            })
+        };
         let mut routes: Vec<(&'static str, PathTemplate, Handler)> = [
-            (VERIFY_CREATE, Handler::VerifyCreate),
-            (VERIFY_VALIDATE, Handler::VerifyValidate),
-            (VALIDATE_NUMBER, Handler::ValidateNumber),
+            (VERIFY_CREATE, Handler::VerifyCreate(in_spec(VERIFY_CREATE))),
+            (
+                VERIFY_VALIDATE,
+                Handler::VerifyValidate(in_spec(VERIFY_VALIDATE)),
+            ),
+            (
+                VALIDATE_NUMBER,
+                Handler::ValidateNumber(in_spec(VALIDATE_NUMBER)),
+            ),
         ]
         .into_iter()
         .map(|((method, path), handler)| (method, PathTemplate::parse(path), handler))
@@ -131,14 +144,14 @@ pub(crate) fn answer(
         answer.headers.push(("allow", allowed));
         return answer;
     };
+    let spec_request = SpecRequest {
+        authorization: request.authorization,
+        content_type: request.content_type,
+        query: incoming.query,
+        prefer: incoming.prefer,
+        body,
+    };
     if let Handler::Spec(index) = handler {
-        let spec_request = SpecRequest {
-            authorization: request.authorization,
-            content_type: request.content_type,
-            query: incoming.query,
-            prefer: incoming.prefer,
-            body,
-        };
         return shared
             .routes
             .spec
@@ -160,21 +173,28 @@ pub(crate) fn answer(
                 .to_owned(),
         );
     }
+    if let Handler::VerifyCreate(Some(index))
+    | Handler::VerifyValidate(Some(index))
+    | Handler::ValidateNumber(Some(index)) = handler
+        && let Some(refused) = shared.routes.spec.refuse(*index, &spec_request, parameters)
+    {
+        return refused;
+    }
     match handler {
-        Handler::VerifyCreate => verify::create(
+        Handler::VerifyCreate(_) => verify::create(
             body,
             &mut shared.lock().verifications,
             now,
             shared.resend_window,
         ),
-        Handler::VerifyValidate => {
+        Handler::VerifyValidate(_) => {
             let request_id = parameters
                 .first()
                 .map(|(_, value)| value.as_str())
                 .unwrap_or_default();
             verify::validate(request_id, body, &shared.lock().verifications)
         }
-        Handler::ValidateNumber => numbers::validate_number(body, &shared.number_statuses),
+        Handler::ValidateNumber(_) => numbers::validate_number(body, &shared.number_statuses),
         Handler::Spec(_) => Answer::text(500, "The sandbox routed this request twice."),
     }
 }
@@ -219,8 +239,13 @@ mod tests {
             }
           }
         },
-        "/webapi/verify": {"post": {"responses": {"201": {"description": "x", "content": {
-          "application/json": {"example": {"from": "the spec"}}}}}}}
+        "/webapi/verify": {"post": {
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": false,
+            "properties": {"from": {"type": "string"}, "to": {"type": "string"}}
+          }}}},
+          "responses": {"201": {"description": "x", "content": {
+            "application/json": {"example": {"from": "the spec"}}}}}}}
       }
     }"#;
 
@@ -347,6 +372,35 @@ mod tests {
             json_of(&number),
             json!({"NumberStatus": 2, "NormalisedNumber": "447777123123"})
         );
+    }
+
+    #[test]
+    fn a_hand_written_route_refuses_first_what_the_specs_schemas_forbid() {
+        let shared = shared();
+        let auth = basic();
+        let refused = call(
+            &shared,
+            ("POST", "/webapi/verify"),
+            Some(&auth),
+            None,
+            r#"{"from": "Example", "to": "447700900000", "extra": 1}"#,
+        );
+        assert_eq!(refused.status, 400);
+        assert_eq!(json_of(&refused)[0]["property"], "extra");
+        assert!(shared.lock().verifications.code("x").is_none());
+        // Without the spec's schema, the same request is the hand-written endpoint's to answer.
+        let lenient = Shared {
+            routes: Routes::new(SpecApi::default()),
+            ..shared
+        };
+        let created = call(
+            &lenient,
+            ("POST", "/webapi/verify"),
+            Some(&auth),
+            None,
+            r#"{"from": "Example", "to": "447700900000", "extra": 1}"#,
+        );
+        assert_eq!(created.status, 201);
     }
 
     #[test]
