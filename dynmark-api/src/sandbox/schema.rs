@@ -151,7 +151,11 @@ impl Checker<'_> {
                 self.fail(path, format!("the required member `{name}` is missing"));
             }
         }
-        for (name, member) in members {
+        // In name order, whatever order serde_json's map keeps (its `preserve_order` feature
+        // may be on in the build): the same request always gets the same failures.
+        let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+        sorted.sort_by_key(|(name, _)| *name);
+        for (name, member) in sorted {
             let member_path = join(path, name);
             match properties.and_then(|properties| properties.get(name)) {
                 Some(property) => self.value(member, property, &member_path, depth + 1),
@@ -355,7 +359,7 @@ mod tests {
                     "[1]".to_owned(),
                     "the required member `code` is missing".to_owned()
                 ),
-                // Members in name order (serde_json's map).
+                // Members in name order.
                 (
                     "[1].at".to_owned(),
                     "is not an RFC 3339 date-time".to_owned()

@@ -383,10 +383,21 @@ impl SpecOperation {
     /// response's media type.
     fn example(&self, status: u16, name: Option<&str>) -> Option<(String, Value)> {
         let (_, response) = self.responses.iter().find(|(s, _)| *s == status)?;
-        let (media_type, media) = response.get("content")?.as_object()?.iter().next()?;
+        // The first media type by name (`application/json` before `text/plain`).
+        let (media_type, media) = response
+            .get("content")?
+            .as_object()?
+            .iter()
+            .min_by_key(|(media_type, _)| *media_type)?;
         let example = match (media.get("examples").and_then(Value::as_object), name) {
             (Some(examples), Some(name)) => examples.get(name)?.get("value")?.clone(),
-            (Some(examples), None) => examples.values().next()?.get("value")?.clone(),
+            // The first by name, whatever order serde_json's map keeps.
+            (Some(examples), None) => examples
+                .iter()
+                .min_by_key(|(name, _)| *name)?
+                .1
+                .get("value")?
+                .clone(),
             (None, Some(_)) => return None,
             (None, None) => media.get("example")?.clone(),
         };
