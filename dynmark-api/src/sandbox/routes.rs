@@ -176,7 +176,10 @@ pub(crate) fn answer(
     if let Handler::VerifyCreate(Some(index))
     | Handler::VerifyValidate(Some(index))
     | Handler::ValidateNumber(Some(index)) = handler
-        && let Some(refused) = shared.routes.spec.refuse(*index, &spec_request, parameters)
+        && let Some(refused) = shared
+            .routes
+            .spec
+            .refuse(*index, &spec_request, parameters, true)
     {
         return refused;
     }

@@ -21,6 +21,10 @@ const MAX_DEPTH: usize = 64;
 pub(crate) struct Violation {
     pub(crate) path: String,
     pub(crate) problem: String,
+    /// A value that breaks one of its rules (a length, a pattern, a format, a bound), rather than
+    /// a document of the wrong shape: a hand-written endpoint answers those itself, with the
+    /// rule's own failure code, as the service does (`ToInvalid`, not `InvalidJson`).
+    pub(crate) rule: bool,
 }
 
 /// Every way `value` breaks `schema`, resolving `$ref`s in `document`.
@@ -43,6 +47,16 @@ impl Checker<'_> {
         self.violations.push(Violation {
             path: path.to_owned(),
             problem,
+            rule: false,
+        });
+    }
+
+    /// A value breaking one of its rules (see [`Violation::rule`]).
+    fn fail_rule(&mut self, path: &str, problem: String) {
+        self.violations.push(Violation {
+            path: path.to_owned(),
+            problem,
+            rule: true,
         });
     }
 
@@ -202,17 +216,17 @@ impl Checker<'_> {
         if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
             && length < min
         {
-            self.fail(path, format!("{length} characters, fewer than {min}"));
+            self.fail_rule(path, format!("{length} characters, fewer than {min}"));
         }
         if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
             && length > max
         {
-            self.fail(path, format!("{length} characters, more than {max}"));
+            self.fail_rule(path, format!("{length} characters, more than {max}"));
         }
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
             match regex_lite::Regex::new(pattern) {
                 Ok(regex) if !regex.is_match(text) => {
-                    self.fail(path, format!("does not match the pattern {pattern}"));
+                    self.fail_rule(path, format!("does not match the pattern {pattern}"));
                 }
                 Ok(_) => {}
                 Err(_) => self.fail(
@@ -223,10 +237,10 @@ impl Checker<'_> {
         }
         match schema.get("format").and_then(Value::as_str) {
             Some("date-time") if chrono::DateTime::parse_from_rfc3339(text).is_err() => {
-                self.fail(path, "is not an RFC 3339 date-time".to_owned());
+                self.fail_rule(path, "is not an RFC 3339 date-time".to_owned());
             }
             Some("uri") if !is_absolute_uri(text) => {
-                self.fail(path, "is not an absolute URI".to_owned());
+                self.fail_rule(path, "is not an absolute URI".to_owned());
             }
             _ => {}
         }
@@ -239,12 +253,12 @@ impl Checker<'_> {
         if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
             && number < min
         {
-            self.fail(path, format!("{number} is less than the minimum {min}"));
+            self.fail_rule(path, format!("{number} is less than the minimum {min}"));
         }
         if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
             && number > max
         {
-            self.fail(path, format!("{number} is more than the maximum {max}"));
+            self.fail_rule(path, format!("{number} is more than the maximum {max}"));
         }
     }
 }

@@ -244,7 +244,7 @@ impl SpecApi {
             ));
             return answer;
         }
-        if let Some(refused) = self.refuse(index, request, path_parameters) {
+        if let Some(refused) = self.refuse(index, request, path_parameters, false) {
             return refused;
         }
         let prefer = Prefer::parse(request.prefer);
@@ -277,16 +277,22 @@ impl SpecApi {
 
     /// The `400` for a request to the operation at `index` that its schemas forbid: one
     /// `InvalidJson` failure per problem, each naming its place. `None` when the request
-    /// conforms. (Also used before the hand-written endpoints' own decisions, so that they refuse
-    /// exactly what the spec forbids.)
+    /// conforms. With `shape_only` (before the hand-written endpoints' own decisions, so that
+    /// they refuse what the spec forbids), a value that only breaks one of its rules (a length,
+    /// a pattern, a format) is left to the endpoint, which answers it with the rule's own
+    /// failure code as the service does (`ToInvalid`).
     pub(crate) fn refuse(
         &self,
         index: usize,
         request: &SpecRequest<'_>,
         path_parameters: &[(String, String)],
+        shape_only: bool,
     ) -> Option<Answer> {
         let operation = self.operations.get(index)?;
-        let violations = self.check_request(operation, request, path_parameters);
+        let mut violations = self.check_request(operation, request, path_parameters);
+        if shape_only {
+            violations.retain(|violation| !violation.rule);
+        }
         if violations.is_empty() {
             return None;
         }
@@ -328,6 +334,7 @@ impl SpecApi {
                 None if parameter.required => violations.push(Violation {
                     path: parameter.name.clone(),
                     problem: format!("the required parameter `{}` is missing", parameter.name),
+                    rule: false,
                 }),
                 None => {}
                 Some((_, text)) => {
@@ -350,6 +357,7 @@ impl SpecApi {
                 problem: "The request body must be JSON: send it with Content-Type: \
                           application/json."
                     .to_owned(),
+                rule: false,
             });
             return violations;
         }
@@ -363,6 +371,7 @@ impl SpecApi {
                     path: String::new(),
                     problem: "The request body is empty: this operation needs a JSON body."
                         .to_owned(),
+                    rule: false,
                 });
             }
             return violations;
@@ -372,6 +381,7 @@ impl SpecApi {
             Err(error) => violations.push(Violation {
                 path: String::new(),
                 problem: format!("The request body is not JSON: {error}."),
+                rule: false,
             }),
         }
         violations
