@@ -30,7 +30,18 @@
 //! A call that fails as a whole (credentials refused, 5xx, timeout, connection reset, an
 //! unreadable answer) makes the result a [`SendError`], which still holds the report. Refused
 //! credentials stop the remaining calls. Nothing is retried automatically: the service may
-//! have received a failed call.
+//! have received a failed call. The report hands every message back with its outcome
+//! ([`SendReport::safe_to_resend`]: those certainly never sent). An empty send makes no call.
+//!
+//! # Large sends
+//!
+//! [`Client::send_stream`] takes a stream of messages and is a stream of
+//! [`MessageOutcome`]s (the message handed back with its input index and outcome, as soon as it
+//! is known): messages are taken only as calls need them, so memory stays bounded whatever the
+//! number. [`Sending`] adds a deadline for the whole send ([`ClientBuilder::send_deadline`],
+//! [`Sending::time_limit`]), a graceful stop from anywhere ([`StopHandle`]) and the call-level
+//! [`Event`]s ([`Sending::events`]: `CallStarting` comes before the call's request is written,
+//! for journaling). `send` and `call` collect the same stream.
 //!
 //! `blocking::Client` (feature `blocking`) has the same methods without `async`: switch by
 //! changing the import. Every operation of the spec is callable the same way with
