@@ -115,8 +115,9 @@ pub enum Septets {
 
 /// The cost in septets of every code point below the highest one of both tables except `€`
 /// (U+20AC, checked on its own): 0 outside, 1 basic, 2 extension. Built from [`BASIC`] and
-/// [`EXTENSION`] at compile time, so that the tables stay the only list.
-const COSTS: [u8; 0x3AA] = {
+/// [`EXTENSION`] at compile time, so that the tables stay the only list. A `static`, not a
+/// `const`: indexing a `const` array at run time may copy it first.
+static COSTS: [u8; 0x3AA] = {
     let mut costs = [0u8; 0x3AA];
     let mut code = 0;
     while code < BASIC.len() {
