@@ -85,7 +85,7 @@ fn body() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn the_count_is_that_of_an_actual_split(body in body()) {

@@ -279,14 +279,45 @@ fn collect_unicode_chars(body: &str) -> Vec<UnicodeChar> {
 fn split(body: &str, encoding: Encoding, units: usize) -> (Vec<PartStart>, usize) {
     let limit = encoding.multipart_units();
     // A character costs at most 2 units, so every part but the last holds at least `limit - 1`.
-    let mut starts = Vec::with_capacity(units / (limit - 1) + 1);
+    let capacity = units / (limit - 1) + 1;
+    let gsm7 = encoding == Encoding::Gsm7;
+    if body.is_ascii() {
+        // A character is a byte: its position is its offset.
+        let costs = body.bytes().enumerate().map(|(at, byte)| {
+            let cost = if gsm7 {
+                alphabet::septets(char::from(byte)).unwrap_or(1)
+            } else {
+                1
+            };
+            (at, at, cost)
+        });
+        split_costs(costs, limit, capacity)
+    } else {
+        let costs = body
+            .char_indices()
+            .enumerate()
+            .map(|(position, (offset, c))| {
+                let cost = if gsm7 {
+                    alphabet::septets(c).unwrap_or(1)
+                } else {
+                    c.len_utf16()
+                };
+                (position, offset, cost)
+            });
+        split_costs(costs, limit, capacity)
+    }
+}
+
+/// The split of characters given as (position, offset, cost) into parts of at most `limit`.
+fn split_costs(
+    costs: impl Iterator<Item = (usize, usize, usize)>,
+    limit: usize,
+    capacity: usize,
+) -> (Vec<PartStart>, usize) {
+    let mut starts = Vec::with_capacity(capacity);
     let mut in_part = 0;
     let mut before_part = 0;
-    for (position, (offset, c)) in body.char_indices().enumerate() {
-        let cost = match encoding {
-            Encoding::Gsm7 => alphabet::septets(c).unwrap_or(1),
-            Encoding::Ucs2 => c.len_utf16(),
-        };
+    for (position, offset, cost) in costs {
         if in_part + cost > limit {
             starts.push(PartStart { position, offset });
             before_part += in_part;
