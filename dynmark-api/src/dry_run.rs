@@ -26,6 +26,12 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
+//! Sinch's fields and ours: `number_of_recipients` is `totals.messages`, `number_of_messages`
+//! (parts) is `totals.parts`, `per_recipient` is `perMessage` with `recipient` as `to`,
+//! `number_of_parts` as `parts` and `encoding` `GSM`/`UNICODE` as `GSM-7`/`UCS-2`. The body is
+//! not repeated; the local validation result, the length in units and the characters that made a
+//! body UCS-2 are added.
+//!
 //! For a batch too large to hold, measure one message at a time with [`DryRunMessage::of`]
 //! and add each to a [`DryRunTotals`]: memory stays constant.
 
