@@ -183,6 +183,19 @@ mod tests {
     }
 
     #[test]
+    fn every_character_is_one_utf16_unit() {
+        // `split.rs` relies on it: before a body's first character outside the tables, its
+        // UTF-16 length is its number of characters.
+        let all = BASIC
+            .iter()
+            .flatten()
+            .chain(EXTENSION.iter().map(|(_, c)| c));
+        for c in all {
+            assert_eq!(c.len_utf16(), 1, "{c:?}");
+        }
+    }
+
+    #[test]
     fn encode_agrees_with_the_costs() {
         for c in (0..0x3000).filter_map(char::from_u32) {
             let expected = match encode(c) {

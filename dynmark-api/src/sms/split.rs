@@ -1,12 +1,8 @@
-//! Measuring a body in one pass: its encoding, its units, where its parts start and its
+//! Measuring a body: its encoding, its units, where its parts start and its
 //! characters outside GSM 03.38 (the rules are in [`Parts`](super::Parts)' docs).
 //!
-//! The pass counts both encodings at once and splits by both as it goes, since which one
-//! applies is known only at the end. A list is allocated only once it is certainly needed: the
-//! GSM-7 part starts once the body has passed 160 septets (only the first start can come
-//! before), the UCS-2 ones once a character outside GSM 03.38 has been seen. A body whose
-//! first such character comes after its second UCS-2 part start (a long GSM-7 text with an
-//! emoji at the end) is split again in a second pass.
+//! An ASCII body is measured byte by byte; any other body in one pass while it is GSM-7,
+//! splitting as it goes, and once it turns out UCS-2, in a pass over the rest and a split.
 
 use super::{Encoding, PartStart, UnicodeChar, alphabet, unicode_chars};
 
@@ -22,12 +18,7 @@ pub(super) struct Measured {
 /// Measures `body`.
 pub(super) fn measure(body: &str) -> Measured {
     if body.is_ascii() {
-        // A character is a byte: its position is its offset.
-        let chars = body
-            .bytes()
-            .enumerate()
-            .map(|(at, byte)| (at, at, char::from(byte)));
-        measure_chars(body, chars)
+        measure_ascii(body)
     } else {
         let chars = body
             .char_indices()
@@ -37,39 +28,82 @@ pub(super) fn measure(body: &str) -> Measured {
     }
 }
 
-fn measure_chars(body: &str, chars: impl Iterator<Item = (usize, usize, char)>) -> Measured {
-    let mut gsm7 = Splitter::new(Encoding::Gsm7, 2 * body.len());
-    let mut ucs2 = Splitter::new(Encoding::Ucs2, body.len());
-    let mut unicode: Option<Vec<UnicodeChar>> = None;
-    for (position, offset, character) in chars {
-        ucs2.push(position, offset, character.len_utf16());
-        match alphabet::septets(character) {
-            Some(septets) if unicode.is_none() => gsm7.push(position, offset, septets),
-            Some(_) => {}
-            None => {
-                let list = unicode.get_or_insert_with(|| {
-                    // Allocated once, at its size: count the rest first.
-                    ucs2.may_allocate = true;
-                    Vec::with_capacity(unicode_chars(&body[offset..]).count())
-                });
-                list.push(UnicodeChar {
-                    character,
-                    position,
-                    offset,
-                });
-            }
-        }
-        if gsm7.units > Encoding::Gsm7.single_part_units() {
-            gsm7.may_allocate = true;
+/// An ASCII body, the common case: a character is a byte and a UTF-16 unit, so one pass over
+/// the bytes decides the encoding and the units; a body longer than one part is split in a
+/// second pass.
+fn measure_ascii(body: &str) -> Measured {
+    let mut septets = 0;
+    let mut gsm7 = true;
+    for &byte in body.as_bytes() {
+        match alphabet::septets(char::from(byte)) {
+            Some(cost) => septets += cost,
+            None => gsm7 = false,
         }
     }
-    match unicode {
-        None => gsm7.finish(body, Vec::new()),
-        Some(unicode_chars) => ucs2.finish(body, unicode_chars),
+    let (encoding, units, unicode_chars) = if gsm7 {
+        (Encoding::Gsm7, septets, Vec::new())
+    } else {
+        let mut list = Vec::with_capacity(unicode_chars(body).count());
+        list.extend(unicode_chars(body));
+        (Encoding::Ucs2, body.len(), list)
+    };
+    let (later_starts, units_before_last_part) = if units > encoding.single_part_units() {
+        split(body, encoding, units)
+    } else {
+        (Vec::new(), 0)
+    };
+    Measured {
+        encoding,
+        units,
+        later_starts,
+        units_before_last_part,
+        unicode_chars,
     }
 }
 
-/// The split of one encoding, as the characters come.
+/// A body with characters beyond ASCII: one pass while it is GSM-7, splitting as it goes. At
+/// the first character outside GSM 03.38 the body is UCS-2: every character before it was one
+/// UTF-16 unit (the GSM 03.38 tables are all in the Basic Multilingual Plane), so the rest is
+/// counted, its characters outside GSM 03.38 listed, and a body longer than one part split in
+/// a second pass.
+fn measure_chars(body: &str, chars: impl Iterator<Item = (usize, usize, char)>) -> Measured {
+    let mut gsm7 = Splitter::new(Encoding::Gsm7, 2 * body.len());
+    for (position, offset, character) in chars {
+        match alphabet::septets(character) {
+            Some(septets) => gsm7.push(position, offset, septets),
+            None => return measure_ucs2(body, position, offset),
+        }
+    }
+    gsm7.finish()
+}
+
+/// A body whose first character outside GSM 03.38 is at `position` (`offset` in bytes).
+fn measure_ucs2(body: &str, position: usize, offset: usize) -> Measured {
+    let rest = &body[offset..];
+    let units = position + rest.encode_utf16().count();
+    let mut list = Vec::with_capacity(unicode_chars(rest).count());
+    list.extend(unicode_chars(rest).map(|unicode| UnicodeChar {
+        position: position + unicode.position,
+        offset: offset + unicode.offset,
+        ..unicode
+    }));
+    let (later_starts, units_before_last_part) = if units > Encoding::Ucs2.single_part_units() {
+        split(body, Encoding::Ucs2, units)
+    } else {
+        (Vec::new(), 0)
+    };
+    Measured {
+        encoding: Encoding::Ucs2,
+        units,
+        later_starts,
+        units_before_last_part,
+        unicode_chars: list,
+    }
+}
+
+/// The GSM-7 split, as the characters come. The list of starts is allocated at the second
+/// start (the body has then passed 306 septets: more than one part if it stays GSM-7); the
+/// first is kept aside, since a body of 154 to 160 septets is still one part.
 struct Splitter {
     encoding: Encoding,
     limit: usize,
@@ -79,11 +113,7 @@ struct Splitter {
     before_part: usize,
     first: Option<PartStart>,
     more: Vec<PartStart>,
-    /// Whether the list of starts may be allocated now.
-    may_allocate: bool,
-    /// A start came when the list could not be allocated: split again at the end.
-    incomplete: bool,
-    /// Enough room for every start of a body of this many units.
+    /// Enough room for every start of a body of at most this many units.
     capacity: usize,
 }
 
@@ -98,8 +128,6 @@ impl Splitter {
             before_part: 0,
             first: None,
             more: Vec::new(),
-            may_allocate: false,
-            incomplete: false,
             // A character costs at most 2 units: every part but the last holds `limit - 1`.
             capacity: max_units / (limit - 1) + 1,
         }
@@ -122,13 +150,6 @@ impl Splitter {
             self.first = Some(start);
             return;
         }
-        if self.incomplete {
-            return;
-        }
-        if !self.may_allocate {
-            self.incomplete = true;
-            return;
-        }
         if self.more.is_empty() {
             self.more.reserve_exact(self.capacity);
             self.more.extend(self.first);
@@ -136,13 +157,11 @@ impl Splitter {
         self.more.push(start);
     }
 
-    fn finish(self, body: &str, unicode_chars: Vec<UnicodeChar>) -> Measured {
+    fn finish(self) -> Measured {
         let encoding = self.encoding;
         let units = self.units;
         let (later_starts, units_before_last_part) = if units <= encoding.single_part_units() {
             (Vec::new(), 0)
-        } else if self.incomplete {
-            split(body, encoding, units)
         } else if self.more.is_empty() {
             (self.first.into_iter().collect(), self.before_part)
         } else {
@@ -153,7 +172,7 @@ impl Splitter {
             units,
             later_starts,
             units_before_last_part,
-            unicode_chars,
+            unicode_chars: Vec::new(),
         }
     }
 }
