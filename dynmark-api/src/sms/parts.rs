@@ -26,7 +26,7 @@ pub const MAX_PARTS: usize = 255;
 ///   parts.
 ///
 /// Only the splitting rule of the standard applies: a grapheme cluster of several characters
-/// (a flag, a ZWJ emoji sequence) may be split between parts, as Android and the standard do;
+/// (a flag, a ZWJ emoji sequence) may be split between parts, which the standard allows;
 /// the phone reassembles the parts before it shows them. (Twilio's calculator keeps clusters
 /// whole, which can count one part more when a cluster straddles a boundary.)
 ///
