@@ -95,6 +95,15 @@
 //! and their open value sets keep unknown values ([`UnknownValue`]), so a field, a status or a
 //! code added to the spec does not break code written today.
 //!
+//! # What a message costs
+//!
+//! [`sms::Parts::of`] (or [`Message::parts`]) gives a body's encoding (GSM-7 or UCS-2), its
+//! length in septets or UTF-16 units, its number of parts by the standard's rules and the
+//! characters that made it UCS-2; [`dry_run::DryRun`] does that and the local validation for a
+//! whole batch, with no network, with totals. [`Message::with_lookalikes_replaced`] (opt-in)
+//! turns smart quotes, dashes and Unicode spaces into GSM 03.38 characters and reports what it
+//! replaced.
+//!
 //! # Testing
 //!
 //! `sandbox::Sandbox` (feature `sandbox`) is a Dynmark-compatible server on 127.0.0.1: Basic
