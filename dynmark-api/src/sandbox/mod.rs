@@ -61,6 +61,7 @@ pub struct Sandbox {
 pub struct SandboxBuilder {
     credentials: Credentials,
     max_body_bytes: usize,
+    port: u16,
 }
 
 /// One request the sandbox received on the send path, whatever it answered.
@@ -239,12 +240,19 @@ impl SandboxBuilder {
         self
     }
 
-    /// Binds `127.0.0.1` on an ephemeral port and starts serving on a new thread.
+    /// The port to listen on, on `127.0.0.1` (default 0: an ephemeral port the system picks).
+    pub fn port(mut self, port: u16) -> SandboxBuilder {
+        self.port = port;
+        self
+    }
+
+    /// Binds `127.0.0.1` on the port (by default an ephemeral one) and starts serving on a new
+    /// thread.
     ///
     /// # Errors
     ///
     /// When the user name is empty or contains `:` (`InvalidInput`), or the port cannot be
-    /// bound, or the server's thread or runtime cannot be started.
+    /// bound (`AddrInUse` when another program has it), or the server's thread or runtime cannot be started.
     pub fn start(self) -> std::io::Result<Sandbox> {
         let username = self.credentials.username();
         if username.is_empty() || username.contains(':') {
@@ -254,7 +262,7 @@ impl SandboxBuilder {
                  authentication cannot carry it)",
             ));
         }
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -291,6 +299,7 @@ impl Default for SandboxBuilder {
         SandboxBuilder {
             credentials: Credentials::new(Sandbox::USERNAME, Sandbox::PASSWORD),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            port: 0,
         }
     }
 }
@@ -300,6 +309,7 @@ impl fmt::Debug for SandboxBuilder {
         f.debug_struct("SandboxBuilder")
             .field("credentials", &self.credentials)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("port", &self.port)
             .finish()
     }
 }
@@ -360,6 +370,20 @@ mod tests {
         drop(sandbox);
         // The listener is closed with the runtime: nothing accepts on the port any more.
         assert!(std::net::TcpStream::connect(addr).is_err());
+    }
+
+    #[test]
+    fn listens_on_the_port_asked_for() {
+        let first = Sandbox::start().expect("sandbox starts");
+        let taken = first.addr().port();
+        let error = Sandbox::builder().port(taken).start().unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+        drop(first);
+        let sandbox = Sandbox::builder()
+            .port(taken)
+            .start()
+            .expect("the port is free again");
+        assert_eq!(sandbox.addr().port(), taken);
     }
 
     #[test]
