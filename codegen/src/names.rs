@@ -22,10 +22,12 @@ const NOT_EVEN_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
 pub const RESERVED_ROOT_NAMES: &[&str] = &[
     // modules
     "blocking",
+    "dry_run",
     "operation",
     "operations",
     "protocol",
     "sandbox",
+    "sms",
     "validation",
     // the clients and their settings
     "Client",

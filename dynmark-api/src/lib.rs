@@ -65,7 +65,9 @@ mod generated {
 
 pub use generated::*;
 
+pub mod dry_run;
 pub mod operation;
+pub mod sms;
 pub mod validation;
 
 #[cfg(feature = "blocking")]

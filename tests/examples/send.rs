@@ -1,6 +1,6 @@
 //! Sends the example messages of Dynmark's "Send Messages" page (a simple send, one with
 //! delivery receipts, one to a local number, one to several recipients) plus one invalid
-//! message, and prints what happened to each message.
+//! message, and prints what happened to each message, with its encoding and parts.
 //!
 //! ```text
 //! cargo run --example send
@@ -85,7 +85,12 @@ fn print_report(
             Outcome::Rejected { .. } => "no ",
             Outcome::NotSent { .. } => "?? ",
         };
-        println!("{mark} #{index} {name:<24} to {:<14} {outcome}", message.to);
+        // What the message costs: its encoding and parts (`dynmark_api::sms::Parts`).
+        let parts = message.parts();
+        println!(
+            "{mark} #{index} {name:<24} to {:<14} [{parts}] {outcome}",
+            message.to
+        );
     }
 }
 

@@ -56,14 +56,14 @@ fn only_when_reject_unicode_is_true() {
 }
 
 #[test]
-fn the_details_point_at_the_first_character() {
+fn the_details_name_every_character_and_where() {
     let report = Message::new("447700900000", "Example", "Crêpe 😀")
         .with_reject_unicode(true)
         .validate()
         .unwrap_err();
     assert_eq!(
         report.failures()[0].details,
-        "body contains 'ê' (U+00EA) at character 3, which is not in the GSM 03.38 alphabet; with rejectUnicode set, only GSM 03.38 characters are allowed"
+        "body contains 2 characters outside the GSM 03.38 alphabet, which would make it Unicode (UCS-2): 'ê' (U+00EA) at character 3 and '😀' (U+1F600) at character 7; with rejectUnicode set, only GSM 03.38 characters are allowed"
     );
     assert_eq!(rules::first_non_gsm7("Crêpe"), Some((2, 'ê')));
 }
@@ -102,6 +102,6 @@ fn user_struct() {
     let report = sms("😀", "", false).validate().unwrap_err();
     assert_eq!(
         report.failures()[0].details,
-        "always contains '😀' (U+1F600) at character 1, which is not in the GSM 03.38 alphabet; only GSM 03.38 characters are allowed"
+        "always contains 1 character outside the GSM 03.38 alphabet, which would make it Unicode (UCS-2): '😀' (U+1F600) at character 1; only GSM 03.38 characters are allowed"
     );
 }

@@ -359,23 +359,22 @@ pub fn gsm7(
     if rules::is_gsm7(value) {
         return;
     }
-    if let Some((position, c)) = rules::first_non_gsm7(value) {
-        let because = match when {
-            Some(flag) => format!("; with {flag} set, only GSM 03.38 characters are allowed"),
-            None => "; only GSM 03.38 characters are allowed".to_owned(),
-        };
-        fail(
-            report,
-            path,
-            name,
-            code,
-            format_args!(
-                "{name} contains '{c}' (U+{:04X}) at character {}, which is not in the GSM 03.38 alphabet{because}",
-                u32::from(c),
-                position + 1
-            ),
-        );
-    }
+    let because = match when {
+        Some(flag) => format!("; with {flag} set, only GSM 03.38 characters are allowed"),
+        None => "; only GSM 03.38 characters are allowed".to_owned(),
+    };
+    let count = rules::unicode_chars(value).count();
+    let characters = plural(count, "character", "characters");
+    fail(
+        report,
+        path,
+        name,
+        code,
+        format_args!(
+            "{name} contains {count} {characters} outside the GSM 03.38 alphabet, which would make it Unicode (UCS-2): {}{because}",
+            rules::non_gsm7_list(value)
+        ),
+    );
 }
 
 /// `one_of(...)`.

@@ -1,4 +1,9 @@
 //! The GSM 03.38 alphabet (3GPP TS 23.038): what an SMS can carry without switching to UCS-2.
+//! The tables themselves are [`crate::sms::alphabet`]; this rule reads them.
+
+use std::fmt;
+
+use crate::sms::{UnicodeChar, alphabet, unicode_chars};
 
 /// `true` when every character of `s` is in the GSM 03.38 default alphabet or its extension
 /// table, i.e. the message can be sent as GSM-7 (`rejectUnicode` lets it through).
@@ -6,9 +11,9 @@
 /// Basic table: `@ £ $ ¥ è é ù ì ò Ç Ø ø Å å Δ _ Φ Γ Λ Ω Π Ψ Σ Θ Ξ Æ æ ß É ¤ ¡ Ä Ö Ñ Ü § ¿ ä ö ñ ü à`,
 /// space, `! " # % & ' ( ) * + , - . / : ; < = > ?`, `0-9`, `A-Z`, `a-z`, line feed and carriage
 /// return. Extension table (sent as two septets): form feed and `^ { } \ [ ~ ] | €`. So `é` and
-/// `€` are GSM-7; `ê`, the backtick and any emoji are not.
+/// `€` are GSM-7; `ê`, `ç`, the backtick and any emoji are not.
 pub fn is_gsm7(s: &str) -> bool {
-    // Fast path: ASCII text is checked byte by byte against a table.
+    // Fast path: ASCII text is checked byte by byte.
     let bytes = s.as_bytes();
     let mut index = 0;
     while index < bytes.len() {
@@ -16,7 +21,7 @@ pub fn is_gsm7(s: &str) -> bool {
         if byte >= 0x80 {
             return s[index..].chars().all(is_gsm7_char);
         }
-        if !ASCII[byte as usize] {
+        if !is_gsm7_char(char::from(byte)) {
             return false;
         }
         index += 1;
@@ -25,74 +30,56 @@ pub fn is_gsm7(s: &str) -> bool {
 }
 
 /// The first character of `s` outside GSM 03.38, with its position counted in characters (from
-/// 0), or `None` when `s` [`is_gsm7`].
+/// 0), or `None` when `s` [`is_gsm7`]. Every one of them: [`crate::sms::unicode_chars`].
 pub fn first_non_gsm7(s: &str) -> Option<(usize, char)> {
-    s.chars().enumerate().find(|&(_, c)| !is_gsm7_char(c))
+    unicode_chars(s)
+        .next()
+        .map(|unicode| (unicode.position, unicode.character))
 }
 
 /// `true` when `c` is in the GSM 03.38 basic table or its extension table (see [`is_gsm7`]).
+#[inline]
 pub fn is_gsm7_char(c: char) -> bool {
-    if c.is_ascii() {
-        return ASCII[c as usize];
-    }
-    matches!(
-        c,
-        '£' | '¥'
-            | 'è'
-            | 'é'
-            | 'ù'
-            | 'ì'
-            | 'ò'
-            | 'Ç'
-            | 'Ø'
-            | 'ø'
-            | 'Å'
-            | 'å'
-            | 'Δ'
-            | 'Φ'
-            | 'Γ'
-            | 'Λ'
-            | 'Ω'
-            | 'Π'
-            | 'Ψ'
-            | 'Σ'
-            | 'Θ'
-            | 'Ξ'
-            | 'Æ'
-            | 'æ'
-            | 'ß'
-            | 'É'
-            | '¤'
-            | '¡'
-            | 'Ä'
-            | 'Ö'
-            | 'Ñ'
-            | 'Ü'
-            | '§'
-            | '¿'
-            | 'ä'
-            | 'ö'
-            | 'ñ'
-            | 'ü'
-            | 'à'
-            | '€'
-    )
+    alphabet::is_gsm7_char(c)
 }
 
-/// Which ASCII characters GSM 03.38 carries: every printable one but the backtick, plus line
-/// feed, carriage return and (extension table) form feed.
-const ASCII: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut byte = 0x20;
-    while byte < 0x7f {
-        table[byte] = byte != b'`' as usize;
-        byte += 1;
+/// The characters of `s` outside GSM 03.38 for a sentence, at most 5, positions counted from
+/// 1: `'ê' (U+00EA) at character 3 and '😀' (U+1F600) at character 7`, `... and 4 more`.
+/// Empty when `s` [`is_gsm7`].
+pub fn non_gsm7_list(s: &str) -> NonGsm7List<'_> {
+    NonGsm7List { text: s }
+}
+
+/// The list written by [`non_gsm7_list`].
+#[derive(Debug, Clone, Copy)]
+pub struct NonGsm7List<'a> {
+    text: &'a str,
+}
+
+impl NonGsm7List<'_> {
+    /// How many characters are listed at most.
+    pub const MAX_LISTED: usize = 5;
+}
+
+impl fmt::Display for NonGsm7List<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut all = unicode_chars(self.text);
+        let listed: Vec<UnicodeChar> = all.by_ref().take(Self::MAX_LISTED).collect();
+        let more = all.count();
+        for (index, unicode) in listed.iter().enumerate() {
+            let separator = match index {
+                0 => "",
+                _ if index + 1 == listed.len() && more == 0 => " and ",
+                _ => ", ",
+            };
+            write!(f, "{separator}{unicode}")?;
+        }
+        if more > 0 {
+            write!(f, " and {more} more")?;
+        }
+        Ok(())
     }
-    table[b'\n' as usize] = true;
-    table[b'\r' as usize] = true;
-    table[0x0c] = true;
-    table
-};
+}
 
 #[cfg(test)]
 mod tests {
@@ -126,5 +113,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_list_names_each_character_and_where() {
+        assert_eq!(non_gsm7_list("abc").to_string(), "");
+        assert_eq!(
+            non_gsm7_list("Crêpe").to_string(),
+            "'ê' (U+00EA) at character 3"
+        );
+        assert_eq!(
+            non_gsm7_list("Crêpe 😀").to_string(),
+            "'ê' (U+00EA) at character 3 and '😀' (U+1F600) at character 7"
+        );
+        assert_eq!(
+            non_gsm7_list("`a`b`c`d`e`f`").to_string(),
+            "'`' (U+0060) at character 1, '`' (U+0060) at character 3, '`' (U+0060) at character 5, '`' (U+0060) at character 7, '`' (U+0060) at character 9 and 2 more"
+        );
     }
 }

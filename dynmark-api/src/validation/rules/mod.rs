@@ -50,8 +50,9 @@ mod phone;
 mod text;
 mod url;
 
+pub use crate::sms::unicode_chars;
 pub use country::{COUNTRY_CODES, is_country_code};
-pub use gsm7::{first_non_gsm7, is_gsm7, is_gsm7_char};
+pub use gsm7::{NonGsm7List, first_non_gsm7, is_gsm7, is_gsm7_char, non_gsm7_list};
 pub use originator::{is_alphanumeric_originator, is_numeric_originator, is_originator};
 pub use phone::{PhoneNumberFormat, is_international_number, is_local_number, phone_number_format};
 pub use text::{char_count, is_blank};
