@@ -2,14 +2,13 @@
 //! invalid row's failures in the service's words and paths, each valid one's encoding and
 //! parts, and the totals.
 
-use dynmark_api::Validate as _;
+use dynmark_api::dry_run::DryRunMessage;
 
 use crate::Fatal;
 use crate::cli::InputArgs;
 use crate::input::Rows;
 use crate::outcome::{ReportRow, RowOutcome};
 use crate::output::Output;
-use crate::sms::Parts;
 
 /// Runs the check; the exit code is 1 when a row is invalid.
 pub fn run(args: &InputArgs, rows: Rows) -> Result<u8, Fatal> {
@@ -23,20 +22,26 @@ pub fn run(args: &InputArgs, rows: Rows) -> Result<u8, Fatal> {
                 break;
             }
         };
-        let parts = row.content.as_ref().ok().map(|m| Parts::of(&m.body));
-        let line = ReportRow::new(row.number, row.to(), row.client_ref(), parts);
-        let failures = match &row.content {
-            Ok(message) => message.validate().err().map(|r| r.into_failures()),
-            Err(unreadable) => Some(unreadable.failures.clone()),
-        };
-        let mut line = line;
-        match failures {
-            None => line.outcome = RowOutcome::Valid,
-            Some(failures) => {
-                line.outcome = RowOutcome::Invalid;
-                line.failures = failures;
+        let line = match &row.content {
+            Ok(message) => {
+                let checked = DryRunMessage::of(sequence, message);
+                let mut line =
+                    ReportRow::new(row.number, row.to(), row.client_ref(), Some(&checked.parts));
+                line.outcome = if checked.is_valid() {
+                    RowOutcome::Valid
+                } else {
+                    RowOutcome::Invalid
+                };
+                line.failures = checked.validation_failures;
+                line
             }
-        }
+            Err(unreadable) => {
+                let mut line = ReportRow::new(row.number, row.to(), row.client_ref(), None);
+                line.outcome = RowOutcome::Invalid;
+                line.failures = unreadable.failures.clone();
+                line
+            }
+        };
         output.row(sequence as u64, line).map_err(Fatal::usage_of)?;
     }
     let summary = output.finish().map_err(Fatal::usage_of)?;

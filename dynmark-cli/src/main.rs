@@ -25,7 +25,6 @@ mod progress;
 mod report;
 mod send;
 mod serve;
-mod sms;
 mod summary;
 
 use std::fmt;

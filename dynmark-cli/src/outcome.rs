@@ -3,7 +3,7 @@
 use dynmark_api::{NotSentReason, Outcome, ValidationFailure};
 use serde::Serialize;
 
-use crate::sms::Parts;
+use dynmark_api::sms::Parts;
 
 /// What became of a row, in the report's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -76,7 +76,12 @@ pub struct ReportRow {
 
 impl ReportRow {
     /// A row's line, before its outcome is known.
-    pub fn new(row: u64, to: Option<&str>, client_ref: Option<&str>, parts: Option<Parts>) -> Self {
+    pub fn new(
+        row: u64,
+        to: Option<&str>,
+        client_ref: Option<&str>,
+        parts: Option<&Parts>,
+    ) -> Self {
         ReportRow {
             row,
             to: to.map(str::to_owned),

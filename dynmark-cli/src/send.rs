@@ -17,7 +17,6 @@ use crate::input::{Row, Rows};
 use crate::journal::{self, Journal, State};
 use crate::outcome::{ReportRow, RowOutcome};
 use crate::output::Output;
-use crate::sms::Parts;
 use crate::{Fatal, credentials};
 
 /// Where the messages go.
@@ -109,8 +108,8 @@ impl Job {
     fn admit(&mut self, row: Row) -> Result<Option<(usize, Message)>, Fatal> {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        let parts = row.content.as_ref().ok().map(|m| Parts::of(&m.body));
-        let line = ReportRow::new(row.number, row.to(), row.client_ref(), parts);
+        let parts = row.content.as_ref().ok().map(Message::parts);
+        let line = ReportRow::new(row.number, row.to(), row.client_ref(), parts.as_ref());
         let message = match row.content {
             Ok(message) => message,
             Err(unreadable) => {
