@@ -171,24 +171,27 @@ impl Job {
     fn handle(&mut self, event: Event) -> Result<(), Fatal> {
         match event {
             Event::CallStarting { messages } => {
+                if let Some(journal) = &mut self.journal {
+                    let rows: Vec<_> = messages
+                        .iter()
+                        .filter_map(|index| self.pending.get(index))
+                        .map(|pending| {
+                            (
+                                pending.line.row,
+                                pending.fingerprint,
+                                pending.line.to.as_deref().unwrap_or_default(),
+                                pending.line.client_ref.as_deref(),
+                            )
+                        })
+                        .collect();
+                    journal.in_flight(&rows).map_err(Fatal::usage_of)?;
+                }
+                // Only once the journal says so: a call whose rows could not be recorded is
+                // never sent, and its rows are not sent.
                 for index in &messages {
                     if let Some(pending) = self.pending.get_mut(index) {
                         pending.announced = true;
                     }
-                }
-                let mut rows = Vec::with_capacity(messages.len());
-                for index in &messages {
-                    if let Some(pending) = self.pending.get(index) {
-                        rows.push((
-                            pending.line.row,
-                            pending.fingerprint,
-                            pending.line.to.as_deref().unwrap_or_default(),
-                            pending.line.client_ref.as_deref(),
-                        ));
-                    }
-                }
-                if let Some(journal) = &mut self.journal {
-                    journal.in_flight(&rows).map_err(Fatal::usage_of)?;
                 }
                 Ok(())
             }
