@@ -1,23 +1,33 @@
 //! The blocking client (feature `blocking`): the same methods as [`crate::Client`] without
 //! `async`; switch by changing one import.
 //!
-//! Calls run on scoped threads (one per call in flight) over `reqwest::blocking`; everything
-//! else is the [`protocol`](crate::protocol) core, as for the async client. It may be used from
-//! inside an async runtime as well (it then blocks that thread).
+//! A thin shell over the async client, in reqwest's own blocking design: each client runs one
+//! tokio runtime on one thread of its own, and the calling thread hands each call's request
+//! over a channel and waits for its result. So the client's `timeout` covers the whole call,
+//! from connecting to the answer's last byte, as for the async client. Everything else is the
+//! [`protocol`](crate::protocol) core. It may be used from inside an async runtime as well (it
+//! then blocks that thread).
 
+use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Read as _;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc;
+use std::pin::Pin;
+use std::sync::{Arc, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt as _;
 
 use crate::Message;
-use crate::client::{content_type, debug_settings, header_value, reqwest_method, transport_error};
-use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
+use crate::client::debug_settings;
+use crate::config::{Config, builder_methods};
 use crate::error::{BuildError, CallError, SendError, TransportError};
 use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
-use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse};
-use crate::report::SendReport;
+use crate::protocol::{Batch, Call, Collector, Endpoint, Event, StopHandle};
+use crate::report::{MessageOutcome, SendReport};
+use crate::sending::Performed;
 
 /// Sends messages to Dynmark, blocking the calling thread.
 ///
@@ -73,8 +83,27 @@ assert!(error.report().get(0).is_some_and(Outcome::is_not_sent));
 )]
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::blocking::Client,
-    settings: std::sync::Arc<Settings>,
+    inner: Arc<Inner>,
+}
+
+/// A job for the runtime thread: one call's future, spawned there.
+type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+struct Inner {
+    client: crate::Client,
+    jobs: Option<tokio::sync::mpsc::UnboundedSender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing the channel ends the runtime thread's loop; its runtime then drops any call
+        // still running (no send can be waiting for one: each holds the client).
+        self.jobs.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl Client {
@@ -101,7 +130,7 @@ impl Client {
 
     /// The endpoint calls go to.
     pub fn endpoint(&self) -> &Endpoint {
-        &self.settings.endpoint
+        self.inner.client.endpoint()
     }
 
     /// Sends any number of messages: [`call`](Self::call) for
@@ -150,123 +179,333 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
 
     /// Calls operation `Op` with any number of items: as [`crate::Client::call`], blocking.
     ///
-    /// A panic while handling a call (say, in the deserializer of `Op`'s result type) is caught
-    /// on the call's thread: that call fails with [`CallError::Panicked`], no further call is
-    /// started, and the result is an `Err` with the full report, as with the async client.
+    /// A panic while handling a call (say, in the deserializer of `Op`'s result type) is
+    /// caught: that call fails with [`CallError::Panicked`], no further call is started, and
+    /// the result is an `Err` with the full report, as with the async client.
     ///
-    /// Unlike the async client's future, this cannot be cancelled half-way: it returns once
-    /// every call it started is answered or timed out (the client's `timeout`).
+    /// It returns once every call it started is answered or timed out (the client's
+    /// `timeout`), or, with a deadline, once the deadline has passed and the calls in flight
+    /// are over.
     pub fn call<Op>(
         &self,
         items: impl IntoIterator<Item = Op::Item>,
-    ) -> Result<SendReport, SendError>
+    ) -> Result<SendReport<Op::Item>, SendError<Op::Item>>
     where
-        Op: BatchOperation,
-        Op::ItemResult: Send,
+        Op: BatchOperation + 'static,
+        Op::ItemResult: Send + 'static,
     {
-        let settings = &*self.settings;
-        let endpoint = &settings.endpoint;
-        let mut batch = Batch::<Op>::new(items.into_iter().collect(), settings.options);
-        // As in the async client, this thread holds the batch, which decides which call starts
-        // when (at most `calls_in_flight`, none once it is stopped); each call in flight gets a
-        // scoped thread that only moves bytes.
+        self.call_stream::<Op, _>(items).report()
+    }
+
+    /// Sends any number of messages, taken from `messages` only as the calls being prepared
+    /// need them, and gives back an iterator of [`MessageOutcome`]s, one per message, each as
+    /// soon as it is known, with the message itself: the blocking
+    /// [`crate::Client::send_stream`]. See [`Sending`].
+    pub fn send_stream<I>(&self, messages: I) -> Sending<SendMessages, I::IntoIter>
+    where
+        I: IntoIterator<Item = Message>,
+    {
+        self.call_stream::<SendMessages, I>(messages)
+    }
+
+    /// [`send_stream`](Self::send_stream) for any operation `Op`.
+    pub fn call_stream<Op, I>(&self, items: I) -> Sending<Op, I::IntoIter>
+    where
+        Op: BatchOperation + 'static,
+        Op::ItemResult: Send + 'static,
+        I: IntoIterator<Item = Op::Item>,
+    {
+        Sending::new(self.clone(), items.into_iter())
+    }
+
+    /// Hands call `call` to the runtime thread; its result comes back on `results`.
+    fn start<Op>(
+        &self,
+        call: Call,
+        deadline: Option<Instant>,
+        results: &mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
+    ) -> Result<(), Call>
+    where
+        Op: BatchOperation + 'static,
+        Op::ItemResult: Send + 'static,
+    {
+        let Some(jobs) = &self.inner.jobs else {
+            return Err(call);
+        };
+        let reply = Reply {
+            call: call.index,
+            sender: Some(results.clone()),
+        };
+        let perform =
+            self.inner
+                .client
+                .clone()
+                .perform::<Op>(call.request.clone(), call.items, deadline);
+        let job: Job = Box::pin(async move {
+            let performed = AssertUnwindSafe(perform)
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| (Err(CallError::panicked(panic)), 1));
+            reply.send(performed);
+        });
+        jobs.send(job).map_err(|_| call)
+    }
+}
+
+/// A streaming send in progress with the blocking client ([`Client::send_stream`],
+/// [`Client::call_stream`]): an [`Iterator`] of one [`MessageOutcome`] per input message, each
+/// as soon as it is known, with the message handed back; the blocking
+/// [`crate::Sending`], with the same methods and the same guarantees.
+///
+/// Items are taken from the input iterator only as the calls being prepared need them; the
+/// calls run on the client's runtime thread. [`events`](Self::events) gives every [`Event`]:
+/// a call's request is handed over only once the next event is asked for after its
+/// [`CallStarting`](Event::CallStarting). Dropping it before the end: as for
+/// [`crate::Sending`] (the calls in flight are not waited for).
+#[must_use = "an iterator does nothing unless consumed"]
+pub struct Sending<Op: BatchOperation, I> {
+    client: Client,
+    input: I,
+    input_done: bool,
+    batch: Batch<Op>,
+    started: bool,
+    deadline: Option<Instant>,
+    time_limit: Option<Duration>,
+    stop: StopHandle,
+    account_for_all: bool,
+    waiting: BTreeMap<usize, Call>,
+    announced: Vec<Call>,
+    sender: mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
+    results: mpsc::Receiver<(usize, Performed<Op::ItemResult>)>,
+}
+
+impl<Op, I> Sending<Op, I>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    I: Iterator<Item = Op::Item>,
+{
+    fn new(client: Client, input: I) -> Self {
+        let settings = client.inner.client.settings();
+        let batch = Batch::new(settings.options, settings.calls_in_flight);
+        let time_limit = settings.send_deadline;
         let (sender, results) = mpsc::channel();
-        std::thread::scope(|scope| {
-            loop {
-                while let Some(call) = batch.start_call(endpoint, settings.calls_in_flight) {
-                    let index = call.index;
-                    let sender = sender.clone();
-                    let started = std::thread::Builder::new()
-                        .name(format!("dynmark-call-{index}"))
-                        .spawn_scoped(scope, move || {
-                            let reply = Reply {
-                                call: index,
-                                sender: Some(sender),
-                            };
-                            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                                self.perform::<Op>(call.request, call.items)
-                            }))
-                            .unwrap_or_else(|panic| Err(CallError::panicked(panic)));
-                            reply.send(result);
-                        });
-                    if let Err(error) = started {
-                        // Not sent: the call fails here, and the batch goes on.
-                        batch.record(
-                            index,
-                            Err(CallError::Request {
-                                reason: format!("could not start a thread for the call: {error}"),
-                            }),
-                        );
+        Sending {
+            client,
+            input,
+            input_done: false,
+            batch,
+            started: false,
+            deadline: None,
+            time_limit,
+            stop: StopHandle::new(),
+            account_for_all: false,
+            waiting: BTreeMap::new(),
+            announced: Vec::new(),
+            sender,
+            results,
+        }
+    }
+
+    /// No call starts at or after `deadline`: as [`crate::Sending::deadline`].
+    pub fn deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self.time_limit = None;
+        self
+    }
+
+    /// [`deadline`](Self::deadline) at `limit` after the send's start (the first `next`).
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.deadline = None;
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// A handle that stops this send gracefully from another thread: as
+    /// [`crate::Sending::stop_handle`].
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
+    }
+
+    /// Stops this send with `handle` (for one handle shared by several sends).
+    pub fn stop_with(mut self, handle: StopHandle) -> Self {
+        self.stop = handle;
+        self
+    }
+
+    /// Every event instead of the outcomes only.
+    pub fn events(self) -> Events<Op, I> {
+        Events { sending: self }
+    }
+
+    /// Runs the send to its end and collects a [`SendReport`]: as [`crate::Sending::report`].
+    pub fn report(mut self) -> Result<SendReport<Op::Item>, SendError<Op::Item>> {
+        self.account_for_all = true;
+        let mut collector = Collector::new();
+        while let Some(event) = self.next_event() {
+            collector.add(event);
+        }
+        collector.finish()
+    }
+
+    fn next_event(&mut self) -> Option<Event<Op::Item>> {
+        if !self.started {
+            self.started = true;
+            let deadline = self
+                .deadline
+                .or_else(|| self.time_limit.map(|limit| Instant::now() + limit));
+            self.batch.set_deadline(deadline);
+        }
+        loop {
+            if self.stop.is_stopped() {
+                self.batch.stop();
+            }
+            for call in std::mem::take(&mut self.announced) {
+                if self.batch.should_stop() {
+                    self.batch.release(call);
+                    continue;
+                }
+                let index = call.index;
+                if let Err(call) =
+                    self.client
+                        .start::<Op>(call, self.batch.deadline(), &self.sender)
+                {
+                    // The runtime thread is gone: nothing was sent.
+                    let _ = call;
+                    self.batch.record(
+                        index,
+                        Err(CallError::Request {
+                            reason: "the client's runtime thread has stopped".to_owned(),
+                        }),
+                        0,
+                    );
+                }
+            }
+            if let Some(event) = self.batch.poll_event() {
+                if let Event::CallStarting { call, .. } = &event
+                    && let Some(call) = self.waiting.remove(call)
+                {
+                    self.announced.push(call);
+                }
+                return Some(event);
+            }
+            if let Ok((call, (result, attempts))) = self.results.try_recv() {
+                self.batch.record(call, result, attempts);
+                continue;
+            }
+            let draining = self.account_for_all && self.batch.should_stop();
+            if !self.input_done && (self.batch.wants_items() || draining) {
+                match self.input.next() {
+                    Some(item) => {
+                        self.batch.push(item);
+                    }
+                    None => {
+                        self.input_done = true;
+                        self.batch.end_input();
                     }
                 }
-                if batch.in_flight() == 0 {
-                    break;
+                continue;
+            }
+            let endpoint = self.client.inner.client.endpoint();
+            if let Some(call) = self.batch.poll_call(endpoint, Instant::now()) {
+                self.waiting.insert(call.index, call);
+                continue;
+            }
+            if self.batch.is_done() && (self.input_done || !self.account_for_all) {
+                return None;
+            }
+            if self.batch.prepare(endpoint) {
+                continue;
+            }
+            if self.batch.in_flight() > 0 {
+                // Every call handed over replies exactly once (`Reply`), and this holds a
+                // sender, so this cannot fail.
+                if let Ok((call, (result, attempts))) = self.results.recv() {
+                    self.batch.record(call, result, attempts);
                 }
-                // The requests are on their way: use the wait to get the next call ready.
-                batch.prepare(endpoint);
-                // Every started call replies exactly once, and this thread holds a sender, so
-                // `recv` cannot fail.
-                let Ok((call, result)) = results.recv() else {
-                    break;
-                };
-                batch.record(call, result);
+                continue;
             }
-        });
-        batch.finish()
-    }
-
-    fn perform<Op: BatchOperation>(
-        &self,
-        request: HttpRequest,
-        sent: usize,
-    ) -> Result<Vec<Op::ItemResult>, CallError> {
-        let response = self.execute(request)?;
-        self.settings.endpoint.parse_response::<Op>(&response, sent)
-    }
-
-    /// Moves the bytes: sends `request`, reads the answer's body up to the bound.
-    fn execute(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
-        let mut builder = self
-            .http
-            .request(reqwest_method(request.method), &request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, header_value(name, value)?);
+            // Nothing in flight, nothing to start, not done: cannot happen; end cleanly.
+            self.batch.finish();
         }
-        let mut response = builder.body(request.body).send().map_err(transport_error)?;
-        let status = response.status().as_u16();
-        let content_type = content_type(response.headers());
-        let mut body = BodyBuffer::new(
-            &self.settings.endpoint,
-            status,
-            content_type,
-            response.content_length(),
-        )?;
-        let mut chunk = vec![0; 16 * 1024];
+    }
+}
+
+impl<Op, I> Iterator for Sending<Op, I>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    I: Iterator<Item = Op::Item>,
+{
+    type Item = MessageOutcome<Op::Item>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         loop {
-            match response.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => body.push(&chunk[..n])?,
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(error) => return Err(read_error(error)),
+            if let Event::Outcome(outcome) = self.next_event()? {
+                return Some(outcome);
             }
         }
-        Ok(body.into_response())
+    }
+}
+
+impl<Op: BatchOperation, I> fmt::Debug for Sending<Op, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::Sending")
+            .field("operation", &Op::OPERATION_ID)
+            .field("taken", &self.batch.taken())
+            .field("in_flight", &self.batch.in_flight())
+            .field("deadline", &self.batch.deadline())
+            .field("stopped", &self.stop.is_stopped())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every [`Event`] of a blocking streaming send ([`Sending::events`]).
+#[must_use = "an iterator does nothing unless consumed"]
+#[derive(Debug)]
+pub struct Events<Op: BatchOperation, I> {
+    sending: Sending<Op, I>,
+}
+
+impl<Op, I> Events<Op, I>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    I: Iterator<Item = Op::Item>,
+{
+    /// A handle that stops this send gracefully ([`Sending::stop_handle`]).
+    pub fn stop_handle(&self) -> StopHandle {
+        self.sending.stop_handle()
+    }
+}
+
+impl<Op, I> Iterator for Events<Op, I>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    I: Iterator<Item = Op::Item>,
+{
+    type Item = Event<Op::Item>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.sending.next_event()
     }
 }
 
 /// Sends a call's result to the thread that tallies. Panics while handling the call are caught
-/// before it replies; should the thread still end without replying, it replies with
-/// [`CallError::Panicked`] on the way out, so the tally never waits forever.
+/// before it replies; should the call's future be dropped without replying (its runtime shut
+/// down), it replies with [`CallError::Panicked`] on the way out, so the tally never waits
+/// forever.
 struct Reply<R> {
     call: usize,
-    sender: Option<mpsc::Sender<(usize, Result<R, CallError>)>>,
+    sender: Option<mpsc::Sender<(usize, Performed<R>)>>,
 }
 
 impl<R> Reply<R> {
-    fn send(mut self, result: Result<R, CallError>) {
+    fn send(mut self, performed: Performed<R>) {
         if let Some(sender) = self.sender.take() {
-            // The tally only stops listening once every call has replied.
-            let _ = sender.send((self.call, result));
+            // The tally may have been dropped: then nobody needs the result.
+            let _ = sender.send((self.call, performed));
         }
     }
 }
@@ -276,32 +515,20 @@ impl<R> Drop for Reply<R> {
         if let Some(sender) = self.sender.take() {
             let _ = sender.send((
                 self.call,
-                Err(CallError::Panicked {
-                    message: "the call's thread ended without a result".to_owned(),
-                }),
+                (
+                    Err(CallError::Panicked {
+                        message: "the call ended without a result".to_owned(),
+                    }),
+                    1,
+                ),
             ));
         }
     }
 }
 
-/// A body read error: reqwest's own error when it is one, else sorted by its kind.
-fn read_error(error: std::io::Error) -> CallError {
-    let error = match error.downcast::<reqwest::Error>() {
-        Ok(error) => return transport_error(error),
-        Err(error) => error,
-    };
-    let timeout = error.kind() == std::io::ErrorKind::TimedOut;
-    let source = TransportError::new(error);
-    if timeout {
-        CallError::Timeout { source }
-    } else {
-        CallError::Connection { source }
-    }
-}
-
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_settings(f, "blocking::Client", &self.settings)
+        debug_settings(f, "blocking::Client", self.inner.client.settings())
     }
 }
 
@@ -315,35 +542,35 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     builder_methods!();
 
-    /// Checks the settings and builds the client.
+    /// Checks the settings and builds the client: the async client, and the thread that runs
+    /// its runtime.
     pub fn build(self) -> Result<Client, BuildError> {
-        let settings = self.config.check()?;
-        let mut http = reqwest::blocking::Client::builder()
-            .use_rustls_tls()
-            .timeout(settings.timeout)
-            .connect_timeout(CONNECT_TIMEOUT.min(settings.timeout))
-            .redirect(reqwest::redirect::Policy::none())
-            // Nothing is retried, not even what reqwest would deem safe: a call may have
-            // reached the service.
-            .retry(reqwest::retry::never())
-            .pool_max_idle_per_host(settings.calls_in_flight);
-        if settings.endpoint.base_url().is_loopback() {
-            http = http.no_proxy();
-        }
-        // reqwest's blocking client runs its own runtime and refuses to be built on a thread
-        // inside another: build it on a plain thread then.
-        let http = if tokio::runtime::Handle::try_current().is_ok() {
-            std::thread::scope(|scope| scope.spawn(|| http.build()).join())
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        } else {
-            http.build()
-        }
-        .map_err(|e| BuildError::Http {
-            source: TransportError::new(e),
-        })?;
+        let client = crate::Client::with_settings(self.config.check()?)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| BuildError::Http {
+                source: TransportError::new(e),
+            })?;
+        let (jobs, mut incoming) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("dynmark-blocking".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    while let Some(job) = incoming.recv().await {
+                        tokio::spawn(job);
+                    }
+                });
+            })
+            .map_err(|e| BuildError::Http {
+                source: TransportError::new(e),
+            })?;
         Ok(Client {
-            http,
-            settings: std::sync::Arc::new(settings),
+            inner: Arc::new(Inner {
+                client,
+                jobs: Some(jobs),
+                thread: Some(thread),
+            }),
         })
     }
 }

@@ -1,19 +1,19 @@
 //! The async client (reqwest and tokio): a thin shell around [`protocol`](crate::protocol).
 
 use std::fmt;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Instant;
 
-use futures_util::stream::FuturesUnordered;
-use futures_util::{FutureExt as _, StreamExt as _};
+use futures_util::stream::Stream;
 
 use crate::Message;
 use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
 use crate::error::{BuildError, CallError, SendError, TransportError};
 use crate::operation::{BatchOperation, Method};
 use crate::operations::SendMessages;
-use crate::protocol::{Batch, BodyBuffer, Endpoint, HttpRequest, HttpResponse};
+use crate::protocol::{BodyBuffer, Endpoint, HttpRequest, HttpResponse};
 use crate::report::SendReport;
+use crate::sending::{Performed, Sending};
 
 /// Sends messages to Dynmark, asynchronously (needs a tokio runtime).
 ///
@@ -190,59 +190,100 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn call<Op: BatchOperation>(
+    pub async fn call<Op>(
         &self,
         items: impl IntoIterator<Item = Op::Item>,
-    ) -> Result<SendReport, SendError> {
-        let settings = &self.inner.settings;
-        let endpoint = &settings.endpoint;
-        let mut batch = Batch::<Op>::new(items.into_iter().collect(), settings.options);
-        let mut in_flight = FuturesUnordered::new();
-        // The batch decides which call starts when (at most `calls_in_flight`, none once it is
-        // stopped); this loop only moves bytes, as the blocking client's does.
-        loop {
-            while let Some(call) = batch.start_call(endpoint, settings.calls_in_flight) {
-                let index = call.index;
-                in_flight.push(
-                    AssertUnwindSafe(self.perform::<Op>(call.request, call.items))
-                        .catch_unwind()
-                        .map(move |result| {
-                            (
-                                index,
-                                result.unwrap_or_else(|panic| Err(CallError::panicked(panic))),
-                            )
-                        }),
-                );
-            }
-            let answer = std::future::poll_fn(|cx| {
-                let answer = in_flight.poll_next_unpin(cx);
-                if answer.is_pending() {
-                    // The requests are on their way: use the wait to get the next call ready.
-                    batch.prepare(endpoint);
-                }
-                answer
-            })
-            .await;
-            match answer {
-                Some((call, result)) => {
-                    batch.record(call, result);
-                }
-                None => break,
-            }
-        }
-        batch.finish()
+    ) -> Result<SendReport<Op::Item>, SendError<Op::Item>>
+    where
+        Op: BatchOperation + 'static,
+        Op::ItemResult: Send + 'static,
+    {
+        self.call_stream::<Op, _>(futures_util::stream::iter(items))
+            .report()
+            .await
     }
 
-    async fn perform<Op: BatchOperation>(
-        &self,
+    /// Sends a stream of messages, any number of them, and gives back a stream of
+    /// [`MessageOutcome`](crate::MessageOutcome)s, one per message, each as soon as it is known,
+    /// with the message itself: the way to send more messages than fit in memory. See
+    /// [`Sending`] for deadlines, stops, the call-level [`events`](Sending::events) and what
+    /// dropping it means.
+    ///
+    /// Messages are taken only as the calls being prepared need them: memory stays bounded by
+    /// `calls_in_flight` × `batch_size` messages, whatever the total.
+    #[cfg_attr(
+        feature = "sandbox",
+        doc = r##"
+```
+# #[tokio::main(flavor = "current_thread")]
+# async fn main() -> Result<(), Box<dyn std::error::Error>> {
+use dynmark_api::sandbox::Sandbox;
+use dynmark_api::{Client, Message, Outcome};
+use futures_util::StreamExt as _;
+
+let sandbox = Sandbox::builder().count_only().start()?;
+let client = Client::builder()
+    .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+    .base_url(sandbox.base_url())
+    .build()?;
+// A million messages would do as well: they are made as they are sent.
+let messages = futures_util::stream::iter(0..1_000)
+    .map(|i| Message::new(format!("4477009{i:05}"), "Example", "Hello"));
+let mut outcomes = client.send_stream(messages);
+let mut accepted = 0;
+while let Some(done) = outcomes.next().await {
+    match done.outcome {
+        Outcome::Accepted => accepted += 1,
+        // `done.message` is the message itself, `done.index` its position in the input.
+        other => eprintln!("#{} to {}: {other}", done.index, done.message.to),
+    }
+}
+assert_eq!(accepted, 1_000);
+assert_eq!(sandbox.accepted_count(), 1_000);
+# Ok(())
+# }
+```
+"##
+    )]
+    pub fn send_stream<S>(&self, messages: S) -> Sending<SendMessages, S>
+    where
+        S: Stream<Item = Message>,
+    {
+        self.call_stream::<SendMessages, S>(messages)
+    }
+
+    /// [`send_stream`](Self::send_stream) for any operation `Op`.
+    pub fn call_stream<Op, S>(&self, items: S) -> Sending<Op, S>
+    where
+        Op: BatchOperation + 'static,
+        Op::ItemResult: Send + 'static,
+        S: Stream<Item = Op::Item>,
+    {
+        Sending::new(self.clone(), items)
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// Performs one call: the request in, its result (and how many attempts it took) out. The
+    /// send's `deadline` is here for a retry policy: nothing starts after it.
+    pub(crate) async fn perform<Op: BatchOperation>(
+        self,
         request: HttpRequest,
         sent: usize,
-    ) -> Result<Vec<Op::ItemResult>, CallError> {
-        let response = self.execute(request).await?;
-        self.inner
-            .settings
-            .endpoint
-            .parse_response::<Op>(&response, sent)
+        deadline: Option<Instant>,
+    ) -> Performed<Op::ItemResult> {
+        let _ = deadline;
+        let result = match self.execute(request).await {
+            Ok(response) => self
+                .inner
+                .settings
+                .endpoint
+                .parse_response::<Op>(&response, sent),
+            Err(error) => Err(error),
+        };
+        (result, 1)
     }
 
     /// Moves the bytes: sends `request`, reads the answer's body up to the bound.
@@ -288,7 +329,13 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let settings = self.config.check()?;
+        Client::with_settings(self.config.check()?)
+    }
+}
+
+impl Client {
+    /// The client for checked settings.
+    pub(crate) fn with_settings(settings: Settings) -> Result<Client, BuildError> {
         let mut http = reqwest::Client::builder()
             .use_rustls_tls()
             .timeout(settings.timeout)

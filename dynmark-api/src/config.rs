@@ -40,6 +40,7 @@ pub(crate) struct Config {
     pub(crate) calls_in_flight: usize,
     pub(crate) validate: bool,
     pub(crate) max_response_body: usize,
+    pub(crate) send_deadline: Option<Duration>,
 }
 
 impl Default for Config {
@@ -55,6 +56,7 @@ impl Default for Config {
             calls_in_flight: DEFAULT_CALLS_IN_FLIGHT,
             validate: true,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            send_deadline: None,
         }
     }
 }
@@ -66,6 +68,8 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) options: BatchOptions,
     pub(crate) calls_in_flight: usize,
+    /// How long a whole send may take to start its calls, from its start.
+    pub(crate) send_deadline: Option<Duration>,
 }
 
 impl Config {
@@ -143,6 +147,7 @@ impl Config {
                 call_size: self.batch_size.unwrap_or(usize::MAX),
             },
             calls_in_flight: self.calls_in_flight,
+            send_deadline: self.send_deadline,
         })
     }
 }
@@ -231,6 +236,17 @@ macro_rules! builder_methods {
         /// is reported as rejected by the client and is not sent.
         pub fn validate_locally(mut self, validate: bool) -> Self {
             self.config.validate = validate;
+            self
+        }
+
+        /// A deadline for every send, counted from its start (default: none). Once it has
+        /// passed no further call starts; calls in flight end within their own
+        /// [`timeout`](Self::timeout), and the messages whose calls never started are reported
+        /// [`DeadlinePassed`](crate::NotSentReason::DeadlinePassed), safe to send again. So a
+        /// send takes at most this plus one call's timeout. A send can set its own
+        /// ([`Sending::deadline`](crate::Sending::deadline)).
+        pub fn send_deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.config.send_deadline = Some(deadline);
             self
         }
 

@@ -304,45 +304,49 @@ pub struct CallFailure {
     pub error: CallError,
 }
 
-/// A send in which one or more calls failed as a whole (credentials refused, 5xx, timeout,
-/// connection reset, unreadable answer, ...).
+/// A send that did not end with an answer for every message: one or more calls failed as a
+/// whole (credentials refused, 5xx, timeout, connection reset, unreadable answer, ...), or some
+/// messages were never sent (the send's deadline passed, it was stopped), or the service's
+/// result for some message could not be read.
 ///
 /// It still carries the [`SendReport`] for every input message: the ones accepted by other
-/// calls, the ones rejected, and the ones not sent (with the reason). When the credentials are
-/// refused ([`is_unauthorized`](Self::is_unauthorized)) or a call panicked, no further call is
-/// started.
+/// calls, the ones rejected, and the ones not sent (with the reason), and the messages
+/// themselves. When the credentials are refused ([`is_unauthorized`](Self::is_unauthorized))
+/// or a call panicked, no further call is started.
 #[derive(Debug)]
-pub struct SendError {
-    report: SendReport,
+pub struct SendError<T = crate::Message> {
+    report: Box<SendReport<T>>,
     failures: Vec<CallFailure>,
     calls: usize,
 }
 
-impl SendError {
-    pub(crate) fn new(report: SendReport, failures: Vec<CallFailure>, calls: usize) -> Self {
+impl<T> SendError<T> {
+    pub(crate) fn new(report: SendReport<T>, failures: Vec<CallFailure>, calls: usize) -> Self {
         SendError {
-            report,
+            report: Box::new(report),
             failures,
             calls,
         }
     }
 
     /// The report: one outcome per input message, in input order.
-    pub fn report(&self) -> &SendReport {
+    pub fn report(&self) -> &SendReport<T> {
         &self.report
     }
 
     /// The report, owned.
-    pub fn into_report(self) -> SendReport {
-        self.report
+    pub fn into_report(self) -> SendReport<T> {
+        *self.report
     }
 
-    /// The failed calls, in call order (never empty).
+    /// The failed calls, in call order; empty when no call failed as a whole (the send ended
+    /// early, or only single results were unreadable: see the report's
+    /// [`not_sent`](SendReport::not_sent)).
     pub fn failures(&self) -> &[CallFailure] {
         &self.failures
     }
 
-    /// How many calls the send planned.
+    /// How many calls the send made or planned.
     pub fn calls(&self) -> usize {
         self.calls
     }
@@ -353,16 +357,22 @@ impl SendError {
     }
 }
 
-impl fmt::Display for SendError {
+impl<T> fmt::Display for SendError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} of {} call(s) failed",
-            self.failures.len(),
-            self.calls
-        )?;
         if let Some(first) = self.failures.first() {
-            write!(f, "; call {}: {}", first.call, first.error)?;
+            write!(
+                f,
+                "{} of {} call(s) failed; call {}: {}",
+                self.failures.len(),
+                self.calls,
+                first.call,
+                first.error
+            )?;
+        } else {
+            f.write_str("not every message was answered")?;
+            if let Some((_, reason)) = self.report.not_sent().next() {
+                write!(f, " (first: {reason})")?;
+            }
         }
         let counts = self.report.counts();
         write!(
@@ -373,7 +383,7 @@ impl fmt::Display for SendError {
     }
 }
 
-impl StdError for SendError {
+impl<T: fmt::Debug> StdError for SendError<T> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.failures
             .first()

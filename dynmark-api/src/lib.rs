@@ -80,12 +80,15 @@ pub mod protocol;
 mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+mod sending;
 
 pub use client::{Client, ClientBuilder};
 pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
-pub use report::{Counts, NotSentReason, Outcome, RejectedBy, SendReport};
+pub use protocol::{Event, StopHandle};
+pub use report::{Counts, MessageOutcome, NotSentReason, Outcome, RejectedBy, SendReport};
+pub use sending::{Events, Sending};
 
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
 pub use dynmark_macros::Validate;

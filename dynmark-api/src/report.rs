@@ -111,6 +111,20 @@ pub enum NotSentReason {
     /// [`CallFailed`](Self::CallFailed) with
     /// [`CallFailureKind::NotRecorded`], as it may have reached the service.
     Unfinished,
+    /// Its call was never made: the send's deadline had passed
+    /// ([`ClientBuilder::send_deadline`](crate::ClientBuilder::send_deadline),
+    /// [`Sending::deadline`](crate::Sending::deadline)). Safe to send again.
+    DeadlinePassed,
+    /// Its call was never made: the send was stopped ([`StopHandle::stop`](crate::StopHandle::stop)).
+    /// Safe to send again.
+    StopRequested,
+    /// Its call was answered, but the service's result for this message could not be read
+    /// (the other results of the call could). The service may have taken it: sending it again
+    /// may deliver it twice.
+    UnreadableResult {
+        /// The call's number.
+        call: usize,
+    },
 }
 
 impl NotSentReason {
@@ -119,7 +133,11 @@ impl NotSentReason {
     pub fn may_have_reached_service(self) -> bool {
         match self {
             NotSentReason::CallFailed { failure, .. } => failure.may_have_reached_service(),
-            NotSentReason::Stopped { .. } | NotSentReason::Unfinished => false,
+            NotSentReason::UnreadableResult { .. } => true,
+            NotSentReason::Stopped { .. }
+            | NotSentReason::Unfinished
+            | NotSentReason::DeadlinePassed
+            | NotSentReason::StopRequested => false,
         }
     }
 }
@@ -148,6 +166,17 @@ impl fmt::Display for NotSentReason {
                 ),
             },
             NotSentReason::Unfinished => f.write_str("its call was not made"),
+            NotSentReason::DeadlinePassed => {
+                f.write_str("its call was not made: the send's deadline had passed")
+            }
+            NotSentReason::StopRequested => {
+                f.write_str("its call was not made: the send was stopped")
+            }
+            NotSentReason::UnreadableResult { call } => write!(
+                f,
+                "call {call} was answered, but its result for this message could not be read; \
+                 the service may have received it"
+            ),
         }
     }
 }
@@ -170,24 +199,98 @@ impl Counts {
     }
 }
 
-/// One [`Outcome`] per input message, in input order: nothing is unaccounted for.
+/// What became of one input message of a send, as soon as it is known: its input index, the
+/// message itself (handed back, so nothing needs cloning before a send) and its [`Outcome`].
 ///
-/// `Display` prints one line per message (`#3 rejected by the client: from: ... (FromEmpty)`).
+/// Streaming sends ([`Client::send_stream`](crate::Client::send_stream)) yield these in the
+/// order they become known, not in input order.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MessageOutcome<T = crate::Message> {
+    /// The message's position in the input, from 0.
+    pub index: usize,
+    /// The message, handed back.
+    pub message: T,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// The call that carried it, if one was made or prepared for it.
+    pub call: Option<usize>,
+    /// Failures the service listed although it accepted the message (`successful: true` with
+    /// `validationFailures`); empty otherwise.
+    pub accepted_with_failures: Vec<ValidationFailure>,
+}
+
+impl<T> MessageOutcome<T> {
+    pub(crate) fn new(index: usize, message: T, outcome: Outcome, call: Option<usize>) -> Self {
+        MessageOutcome {
+            index,
+            message,
+            outcome,
+            call,
+            accepted_with_failures: Vec::new(),
+        }
+    }
+
+    /// `true` when the message may be sent again without any risk of delivering it twice: it
+    /// was never sent ([`NotSent`](Outcome::NotSent) for a reason that
+    /// [cannot have reached the service](NotSentReason::may_have_reached_service)).
+    pub fn is_safe_to_resend(&self) -> bool {
+        outcome_is_safe_to_resend(&self.outcome)
+    }
+}
+
+fn outcome_is_safe_to_resend(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::NotSent { reason } if !reason.may_have_reached_service())
+}
+
+/// One [`Outcome`] per input message, in input order, with the messages themselves: nothing is
+/// unaccounted for.
+///
+/// `Display` prints one line per message (`#3 rejected by the client: from: ... (FromEmpty)`),
+/// then the calls that took more than one attempt.
 ///
 /// A result that says the service accepted a message (`successful: true`) and still lists
 /// failures makes the message [`Accepted`](Outcome::Accepted); the failures are kept, in
 /// [`accepted_with_failures`](Self::accepted_with_failures), and shown after its line.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct SendReport {
+///
+/// The messages are handed back ([`messages`](Self::messages),
+/// [`safe_to_resend`](Self::safe_to_resend)); they are not part of its `Serialize` output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SendReport<T = crate::Message> {
     counts: Counts,
     outcomes: Vec<Outcome>,
     #[serde(rename = "acceptedWithFailures", skip_serializing_if = "Vec::is_empty")]
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
+    /// `(call, attempts)` of the calls made more than once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attempts: Vec<(usize, u32)>,
+    #[serde(skip)]
+    messages: Vec<T>,
 }
 
-impl SendReport {
-    /// A report from the outcomes, in input order.
+impl<T> Default for SendReport<T> {
+    fn default() -> Self {
+        SendReport {
+            counts: Counts::default(),
+            outcomes: Vec::new(),
+            accepted_with_failures: Vec::new(),
+            attempts: Vec::new(),
+            messages: Vec::new(),
+        }
+    }
+}
+
+impl SendReport<()> {
+    /// A report from the outcomes, in input order, without the messages.
     pub fn new(outcomes: Vec<Outcome>) -> Self {
+        let messages = vec![(); outcomes.len()];
+        SendReport::from_parts(messages, outcomes)
+    }
+}
+
+impl<T> SendReport<T> {
+    /// A report from the messages and their outcomes, in input order (as many of each).
+    pub(crate) fn from_parts(messages: Vec<T>, outcomes: Vec<Outcome>) -> Self {
         let mut counts = Counts::default();
         for outcome in &outcomes {
             match outcome {
@@ -200,6 +303,8 @@ impl SendReport {
             counts,
             outcomes,
             accepted_with_failures: Vec::new(),
+            attempts: Vec::new(),
+            messages,
         }
     }
 
@@ -210,6 +315,14 @@ impl SendReport {
     ) -> Self {
         accepted_with_failures.sort_by_key(|(index, _)| *index);
         self.accepted_with_failures = accepted_with_failures;
+        self
+    }
+
+    /// Keeps the calls made more than once: `(call, attempts)`.
+    pub(crate) fn with_attempts(mut self, mut attempts: Vec<(usize, u32)>) -> Self {
+        attempts.retain(|(_, attempts)| *attempts > 1);
+        attempts.sort_unstable();
+        self.attempts = attempts;
         self
     }
 
@@ -248,6 +361,16 @@ impl SendReport {
         self.outcomes
     }
 
+    /// The messages, in input order (as given).
+    pub fn messages(&self) -> &[T] {
+        &self.messages
+    }
+
+    /// The messages with their outcomes, owned, in input order.
+    pub fn into_parts(self) -> Vec<(T, Outcome)> {
+        self.messages.into_iter().zip(self.outcomes).collect()
+    }
+
     /// `(input index, outcome)` pairs.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &Outcome)> {
         self.outcomes.iter().enumerate()
@@ -284,9 +407,38 @@ impl SendReport {
             _ => None,
         })
     }
+
+    /// `(input index, message)` of the messages that are safe to send again: never sent (a
+    /// deadline, a stop, refused credentials, a call that could not be made). Never a message
+    /// that may have reached the service (a timeout, a 5xx, an unreadable answer): those are in
+    /// [`not_sent`](Self::not_sent) with [`NotSentReason::may_have_reached_service`].
+    pub fn safe_to_resend(&self) -> impl Iterator<Item = (usize, &T)> + '_ {
+        self.outcomes
+            .iter()
+            .zip(&self.messages)
+            .enumerate()
+            .filter_map(|(i, (outcome, message))| {
+                outcome_is_safe_to_resend(outcome).then_some((i, message))
+            })
+    }
+
+    /// The messages that are safe to send again ([`safe_to_resend`](Self::safe_to_resend)),
+    /// owned, in input order.
+    pub fn into_safe_to_resend(self) -> Vec<T> {
+        self.outcomes
+            .iter()
+            .zip(self.messages)
+            .filter_map(|(outcome, message)| outcome_is_safe_to_resend(outcome).then_some(message))
+            .collect()
+    }
+
+    /// `(call, attempts)` of the calls that took more than one attempt, in call order.
+    pub fn attempts(&self) -> &[(usize, u32)] {
+        &self.attempts
+    }
 }
 
-impl fmt::Display for SendReport {
+impl<T> fmt::Display for SendReport<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Counts {
             accepted,
@@ -311,11 +463,14 @@ impl fmt::Display for SendReport {
                 }
             }
         }
+        for (call, attempts) in &self.attempts {
+            write!(f, "\n  call {call}: {attempts} attempts")?;
+        }
         Ok(())
     }
 }
 
-impl<'a> IntoIterator for &'a SendReport {
+impl<'a, T> IntoIterator for &'a SendReport<T> {
     type Item = &'a Outcome;
     type IntoIter = std::slice::Iter<'a, Outcome>;
     fn into_iter(self) -> Self::IntoIter {

@@ -47,7 +47,10 @@ fn main() {
                 "library" => {
                     let mut command =
                         Command::new(std::env::current_exe().expect("this benchmark's path"));
-                    command.arg(LIBRARY_CHILD).arg(sandbox.base_url()).arg(&file);
+                    command
+                        .arg(LIBRARY_CHILD)
+                        .arg(sandbox.base_url())
+                        .arg(&file);
                     command
                 }
                 _ => {

@@ -86,7 +86,7 @@ async fn run(cli: Cli) -> Result<u8, Fatal> {
         Command::Send(args) if args.dry_run => check::run(&args.input, open(&args.input)?),
         Command::Send(args) => {
             let rows = open(&args.input)?;
-            let stop = engine::Stop::default();
+            let stop = dynmark_api::StopHandle::new();
             tokio::spawn(stop_on_ctrl_c(stop.clone()));
             send::run(&args, rows, stop).await
         }
@@ -96,7 +96,7 @@ async fn run(cli: Cli) -> Result<u8, Fatal> {
 
 /// The first Ctrl-C stops the send gracefully; a second one ends the process at once (the
 /// journal stays exact: rows in flight are found uncertain by the next run).
-async fn stop_on_ctrl_c(stop: engine::Stop) {
+async fn stop_on_ctrl_c(stop: dynmark_api::StopHandle) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }

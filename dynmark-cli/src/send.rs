@@ -9,10 +9,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use dynmark_api::{Client, Message, Outcome, RejectedBy};
+use dynmark_api::{Client, Message, NotSentReason, Outcome, RejectedBy, StopHandle};
 
 use crate::cli::SendArgs;
-use crate::engine::{self, End, Event, Stop};
+use crate::engine::{self, Step};
 use crate::input::{Row, Rows};
 use crate::journal::{self, Journal, State};
 use crate::outcome::{ReportRow, RowOutcome};
@@ -168,9 +168,9 @@ impl Job {
         Ok(Some((index, message)))
     }
 
-    fn handle(&mut self, event: Event) -> Result<(), Fatal> {
-        match event {
-            Event::CallStarting { messages } => {
+    fn handle(&mut self, step: Step) -> Result<(), Fatal> {
+        match step {
+            Step::CallStarting(messages) => {
                 if let Some(journal) = &mut self.journal {
                     let rows: Vec<_> = messages
                         .iter()
@@ -186,8 +186,7 @@ impl Job {
                         .collect();
                     journal.in_flight(&rows).map_err(Fatal::usage_of)?;
                 }
-                // Only once the journal says so: a call whose rows could not be recorded is
-                // never sent, and its rows are not sent.
+                // Only once the journal says so: if it cannot, the call is never written.
                 for index in &messages {
                     if let Some(pending) = self.pending.get_mut(index) {
                         pending.announced = true;
@@ -195,10 +194,24 @@ impl Job {
                 }
                 Ok(())
             }
-            Event::Outcome { index, outcome, .. } => {
-                let Some(pending) = self.pending.remove(&index) else {
+            Step::CallReleased(messages) => {
+                for index in &messages {
+                    if let Some(pending) = self.pending.get_mut(index)
+                        && pending.announced
+                    {
+                        pending.announced = false;
+                        self.to_commit
+                            .push((pending.line.row, State::NotSent, None));
+                    }
+                }
+                self.commit()
+            }
+            Step::Outcome(outcome) => {
+                let Some(pending) = self.pending.remove(&outcome.index) else {
                     return Ok(());
                 };
+                let accepted_with_failures = outcome.accepted_with_failures;
+                let outcome = outcome.outcome;
                 if self.journal.is_some() && pending.announced {
                     let state = match &outcome {
                         Outcome::Accepted => Some(State::Accepted),
@@ -223,14 +236,21 @@ impl Job {
                     }
                 }
                 if let Outcome::NotSent { reason } = &outcome
-                    && !matches!(reason, dynmark_api::NotSentReason::Unfinished)
+                    && (reason.may_have_reached_service()
+                        || matches!(
+                            reason,
+                            NotSentReason::CallFailed { .. } | NotSentReason::Stopped { .. }
+                        ))
                 {
                     self.call_failed = true;
                 }
-                let line = pending.line.with_outcome(outcome);
+                let mut line = pending.line.with_outcome(outcome);
+                if line.outcome == RowOutcome::Accepted {
+                    line.failures = accepted_with_failures;
+                }
                 self.finish(pending.sequence, line)
             }
-            Event::CallFinished => self.commit(),
+            Step::CallFinished => self.commit(),
         }
     }
 
@@ -262,7 +282,7 @@ fn changed(row: u64, state: State) -> Fatal {
 }
 
 /// Runs `dynmark send` (not `--dry-run`).
-pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
+pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fatal> {
     let service = Service::connect(args)?;
     let journal = args
         .journal
@@ -321,19 +341,15 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
             }
         }
     });
-    let round = args.batch_size.clamp(1, 250) * args.calls_in_flight.max(1);
-    let mut handle = |event| job.borrow_mut().handle(event);
-    let end = engine::send(&service.client, round, &mut reading, &stop, &mut handle).await;
+    let mut handle = |step| job.borrow_mut().handle(step);
+    let sent = engine::send(&service.client, &mut reading, &stop, &mut handle).await;
     let mut job = job.into_inner();
-    let end = match end {
-        Ok(end) => end,
-        Err(fatal) => {
-            job.fatal.get_or_insert(fatal);
-            End::Stopped
-        }
-    };
-    // Rows never handed to a call: read the rest and say so (unless the file itself failed).
-    if end == End::Stopped && job.fatal.is_none() {
+    if let Err(fatal) = sent {
+        job.fatal.get_or_insert(fatal);
+    }
+    // Rows the send never took (after Ctrl-C, or once a call stopped the run): read the rest
+    // and say so (unless the file itself failed).
+    if job.fatal.is_none() {
         let reason = if stop.is_stopped() {
             "not sent: the run was stopped (Ctrl-C) before its call"
         } else {

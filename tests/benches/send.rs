@@ -162,8 +162,9 @@ fn prepare(c: &mut Criterion) {
                     validate,
                     call_size: PER_CALL,
                 };
-                let mut batch = Batch::<SendMessages>::new(messages.clone(), options);
-                while let Some(call) = batch.next_call(&endpoint) {
+                let mut batch = Batch::<SendMessages>::new(options, usize::MAX);
+                batch.fill(&mut messages.clone().into_iter());
+                while let Some(call) = batch.poll_call(&endpoint, Instant::now()) {
                     black_box(call);
                 }
                 batch

@@ -1,15 +1,17 @@
-//! A batch: any number of items, validated, split into calls, and the results merged back into
-//! one outcome per item, in input order.
+//! A batch: any number of items, taken one at a time as the calls being prepared need them,
+//! validated, split into calls, and each item's outcome given out as an [`Event`] as soon as it
+//! is known (the item handed back with it), after which the batch forgets it.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
+use std::time::Instant;
 
 use serde::{Serialize, Serializer};
 
-use crate::ValidationFailure;
-use crate::error::{CallError, CallFailure, CallFailureKind, SendError};
+use crate::error::{CallError, CallFailureKind};
 use crate::operation::{BatchOperation, ItemOutcome};
+use crate::protocol::call::ItemResults;
 use crate::protocol::http::{Endpoint, HttpRequest};
-use crate::report::{NotSentReason, Outcome, RejectedBy, SendReport};
+use crate::report::{MessageOutcome, NotSentReason, Outcome, RejectedBy};
 use crate::validation::Validate;
 
 /// How a batch is prepared.
@@ -37,9 +39,9 @@ impl Default for BatchOptions {
 pub enum Flow {
     /// Go on.
     Continue,
-    /// Start no further call: the credentials were refused (every other call would be too), or
-    /// a call panicked ([`CallError::stops_batch`]). Calls already in flight finish and are
-    /// recorded.
+    /// Start no further call: the credentials were refused (every other call would be too), a
+    /// call panicked ([`CallError::stops_batch`]), the deadline passed or a stop was asked for.
+    /// Calls already in flight finish and are recorded.
     Stop,
 }
 
@@ -54,301 +56,509 @@ pub struct Call {
     pub request: HttpRequest,
 }
 
-/// Where a call stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CallState {
-    /// Prepared (validated and serialized) and held by the batch: never handed out, or handed
-    /// back with [`Batch::release`].
-    Prepared,
-    /// Handed out to a shell: it may have been sent.
-    Started,
-    /// Its result is recorded.
-    Recorded,
+/// What a [`Batch`] has to say, in the order it happened: drain with
+/// [`Batch::poll_event`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<T> {
+    /// Call `call` is about to be sent with these items (input indices, in order). A shell
+    /// hands this to its consumer *before* it writes the request, so that the consumer can
+    /// journal "these items are in flight" first: the clients write the request only once the
+    /// consumer asks for the next event.
+    CallStarting {
+        /// The call's number.
+        call: usize,
+        /// The input indices of its items, in order.
+        items: Vec<usize>,
+    },
+    /// What became of one item (handed back with it). Each item gets exactly one.
+    Outcome(MessageOutcome<T>),
+    /// Call `call` is over: answered (`failure: None`, each item's outcome given before this),
+    /// or failed as a whole.
+    CallFinished {
+        /// The call's number.
+        call: usize,
+        /// The input indices of its items, in order.
+        items: Vec<usize>,
+        /// How many times it was sent (more than 1 when a shell retried a call that provably
+        /// did not reach the service); 0 when it was never sent (its request could not be
+        /// built).
+        attempts: u32,
+        /// Why it failed as a whole, if it did.
+        failure: Option<CallError>,
+    },
+    /// Call `call`, announced with [`CallStarting`](Event::CallStarting), was handed back
+    /// ([`Batch::release`]) without being sent: its items are not in flight any more (they
+    /// go in a later call, or are reported not sent).
+    CallReleased {
+        /// The call's number.
+        call: usize,
+        /// The input indices of its items, in order.
+        items: Vec<usize>,
+    },
 }
 
-/// Any number of items of operation `Op`: validated and split into calls as the calls are
-/// made, with their results merged back into one outcome per item, in input order.
+impl<T> Event<T> {
+    /// The item's outcome, for [`Event::Outcome`].
+    pub fn into_outcome(self) -> Option<MessageOutcome<T>> {
+        match self {
+            Event::Outcome(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+}
+
+/// Why no further call starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Halt {
+    /// A call stopped the batch (refused credentials, a panic).
+    ByCall(usize, CallFailureKind),
+    /// The deadline passed.
+    Deadline,
+    /// A stop was asked for.
+    Requested,
+    /// The shell finished the batch early ([`Batch::finish`]).
+    Unfinished,
+}
+
+impl Halt {
+    fn reason(self) -> NotSentReason {
+        match self {
+            Halt::ByCall(by_call, failure) => NotSentReason::Stopped { by_call, failure },
+            Halt::Deadline => NotSentReason::DeadlinePassed,
+            Halt::Requested => NotSentReason::StopRequested,
+            Halt::Unfinished => NotSentReason::Unfinished,
+        }
+    }
+}
+
+/// The items of one call and, once built, its request.
+#[derive(Debug)]
+struct Pending<T> {
+    items: Vec<(usize, T)>,
+    request: Option<Result<HttpRequest, CallError>>,
+}
+
+/// Any number of items of operation `Op`, taken as the calls need them, split into calls, and
+/// each item's outcome given out as soon as it is known: an event-driven, sans-IO core.
 ///
-/// A shell takes calls from [`next_call`](Self::next_call) (as many at once as it wants in
-/// flight), performs each request, reads the answer with [`Endpoint::parse_response`], hands
-/// the result to [`record`](Self::record), and finally asks for the report with
-/// [`finish`](Self::finish). Only the shell moves bytes; the batch holds all the state,
-/// including which calls are in flight: [`start_call`](Self::start_call) hands out a call only
-/// while fewer than a limit are, and [`prepare`](Self::prepare) uses a wait to get the next call
-/// ready. A call handed out and not to be sent after all goes back with
-/// [`release`](Self::release); one handed out and never recorded may have reached the service,
-/// and [`finish`](Self::finish) says so.
+/// A shell:
+///
+/// 1. feeds items while [`wants_items`](Self::wants_items) (with [`push`](Self::push), or
+///    [`fill`](Self::fill) from an iterator), then [`end_input`](Self::end_input);
+/// 2. takes calls from [`poll_call`](Self::poll_call) (it hands out one while fewer than
+///    `calls_in_flight` are in flight and the deadline has not passed), performs each request,
+///    reads the answer with [`Endpoint::parse_response`] and hands the result to
+///    [`record`](Self::record);
+/// 3. drains [`poll_event`](Self::poll_event) after each step: a
+///    [`CallStarting`](Event::CallStarting) before each call, one
+///    [`Outcome`](Event::Outcome) per item (the item handed back), a
+///    [`CallFinished`](Event::CallFinished) per call;
+/// 4. is done when [`is_done`](Self::is_done).
+///
+/// The batch never reads a clock: the time is an input ([`poll_call`](Self::poll_call),
+/// [`handle_timeout`](Self::handle_timeout)), and [`poll_timeout`](Self::poll_timeout) says
+/// when it next matters. It holds at most `calls_in_flight + 2` calls' worth of items (those
+/// in flight, one ready, one filling), so memory stays bounded whatever the number of items.
 ///
 /// ```
-/// use dynmark_api::protocol::{BaseUrl, Batch, BatchOptions, Endpoint, HttpResponse};
-/// use dynmark_api::{operations::SendMessages, Credentials, Message, RejectedBy};
+/// use std::time::Instant;
+/// use dynmark_api::protocol::{BaseUrl, Batch, BatchOptions, Endpoint, Event, HttpResponse};
+/// use dynmark_api::{operations::SendMessages, Credentials, Message, Outcome, RejectedBy};
 ///
 /// let endpoint = Endpoint::new(BaseUrl::default(), Credentials::new("user", "password"));
-/// let messages = vec![
+/// let mut messages = vec![
 ///     Message::new("447700900000", "Example", "Hello"),
 ///     Message::new("447700900111", "", "no originator"),
 ///     Message::new("447700900222", "Example", "Hello"),
-/// ];
-/// let mut batch = Batch::<SendMessages>::new(messages, BatchOptions::default());
-/// while let Some(call) = batch.next_call(&endpoint) {
-///     assert_eq!(call.request.url, "https://services.dynmark.com/webapi/message/send");
-///     // ... send `call.request` with any HTTP library; here, the service's answer:
-///     let response = HttpResponse::new(
-///         202,
-///         Some("application/json".into()),
-///         r#"[{"to":"447700900000","successful":true},{"to":"447700900222","successful":true}]"#,
-///     );
-///     let results = endpoint.parse_response::<SendMessages>(&response, call.items);
-///     batch.record(call.index, results);
+/// ]
+/// .into_iter();
+/// let mut batch = Batch::<SendMessages>::new(BatchOptions::default(), 1);
+/// let mut outcomes = Vec::new();
+/// while !batch.is_done() {
+///     batch.fill(&mut messages);
+///     if let Some(call) = batch.poll_call(&endpoint, Instant::now()) {
+///         assert_eq!(call.request.url, "https://services.dynmark.com/webapi/message/send");
+///         // ... send `call.request` with any HTTP library; here, the service's answer:
+///         let response = HttpResponse::new(
+///             202,
+///             Some("application/json".into()),
+///             r#"[{"to":"447700900000","successful":true},{"to":"447700900222","successful":true}]"#,
+///         );
+///         let results = endpoint.parse_response::<SendMessages>(&response, call.items);
+///         batch.record(call.index, results, 1);
+///     }
+///     while let Some(event) = batch.poll_event() {
+///         if let Event::Outcome(outcome) = event {
+///             outcomes.push((outcome.index, outcome.outcome));
+///         }
+///     }
 /// }
-/// let report = batch.finish().unwrap();
-/// assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 2]);
-/// assert_eq!(report.rejected().next().map(|(i, by, _)| (i, by)), Some((1, RejectedBy::Client)));
+/// outcomes.sort_by_key(|(index, _)| *index);
+/// assert_eq!(outcomes[0], (0, Outcome::Accepted));
+/// assert!(matches!(outcomes[1].1, Outcome::Rejected { by: RejectedBy::Client, .. }));
+/// assert_eq!(outcomes[2], (2, Outcome::Accepted));
 /// ```
 #[derive(Debug)]
 pub struct Batch<Op: BatchOperation> {
-    items: Vec<Op::Item>,
     validate: bool,
     call_size: usize,
-    /// The next item not yet in a call (nor rejected).
-    cursor: usize,
-    /// The input indices each call prepared so far carries.
-    calls: Vec<Vec<usize>>,
-    states: Vec<CallState>,
-    /// Prepared calls held by the batch, lowest number first.
-    prepared: VecDeque<Call>,
-    /// Calls handed out and not recorded.
-    in_flight: usize,
-    outcomes: Vec<Option<Outcome>>,
-    /// Failures listed in results that accepted their item.
-    accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
-    failures: Vec<CallFailure>,
-    /// The call that stopped the batch, and how it failed.
-    stopped_by: Option<(usize, CallFailureKind)>,
+    calls_in_flight: usize,
+    deadline: Option<Instant>,
+    /// How many items were taken.
+    taken: usize,
+    input_ended: bool,
+    /// The call being filled.
+    filling: Vec<(usize, Op::Item)>,
+    /// Full calls (and the last one) not handed out yet, in order.
+    sealed: VecDeque<Pending<Op::Item>>,
+    /// The number the next call handed out gets.
+    next_call: usize,
+    /// Calls handed out and not recorded (nor released), with their items.
+    in_flight: BTreeMap<usize, Vec<(usize, Op::Item)>>,
+    halt: Option<Halt>,
+    events: VecDeque<Event<Op::Item>>,
 }
 
 impl<Op: BatchOperation> Batch<Op> {
-    /// A batch of `items`; nothing is validated or serialized until calls are asked for.
-    pub fn new(items: Vec<Op::Item>, options: BatchOptions) -> Self {
-        let outcomes = std::iter::repeat_with(|| None).take(items.len()).collect();
+    /// A batch that keeps at most `calls_in_flight` calls in flight (0 counts as 1). It holds
+    /// no item yet.
+    pub fn new(options: BatchOptions, calls_in_flight: usize) -> Self {
         Batch {
-            items,
             validate: options.validate,
             call_size: options.call_size.clamp(1, Op::MAX_ITEMS_PER_CALL.max(1)),
-            cursor: 0,
-            calls: Vec::new(),
-            states: Vec::new(),
-            prepared: VecDeque::new(),
-            in_flight: 0,
-            outcomes,
-            accepted_with_failures: Vec::new(),
-            failures: Vec::new(),
-            stopped_by: None,
+            calls_in_flight: calls_in_flight.max(1),
+            deadline: None,
+            taken: 0,
+            input_ended: false,
+            filling: Vec::new(),
+            sealed: VecDeque::new(),
+            next_call: 0,
+            in_flight: BTreeMap::new(),
+            halt: None,
+            events: VecDeque::new(),
         }
     }
 
-    /// How many items were given.
-    pub fn len(&self) -> usize {
-        self.items.len()
+    /// No call starts at or after `deadline` ([`poll_call`](Self::poll_call)); items whose
+    /// call did not start are then [`DeadlinePassed`](NotSentReason::DeadlinePassed).
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
     }
 
-    /// `true` when no item was given.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+    /// The deadline, if any.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
     }
 
-    /// The items, in input order.
-    pub fn items(&self) -> &[Op::Item] {
-        &self.items
+    /// `true` while the batch wants another item: the input has not ended, no call stopped it,
+    /// at most `calls_in_flight` full calls are in flight or ready, and fewer events than a
+    /// call's worth of items wait to be taken (so that a run of invalid items does not pile up
+    /// in the event queue).
+    pub fn wants_items(&self) -> bool {
+        !self.input_ended
+            && self.halt.is_none()
+            && self.in_flight.len() + self.sealed.len() <= self.calls_in_flight
+            && self.events.len() < self.call_size
     }
 
-    /// How many calls were prepared so far (handed out or not).
+    /// Takes the next item, as input index [`taken`](Self::taken): validates it (an invalid
+    /// one gets its [`Rejected`](Outcome::Rejected) outcome at once) and adds it to the call
+    /// being filled. Once the batch is stopped, an item pushed gets its outcome at once
+    /// (rejected if invalid, else not sent, safe to resend): a shell that must account for
+    /// every item of its input pushes the rest.
+    pub fn push(&mut self, item: Op::Item) -> usize {
+        let index = self.taken;
+        self.taken += 1;
+        if self.validate
+            && let Err(report) = item.validate()
+        {
+            let outcome = Outcome::Rejected {
+                by: RejectedBy::Client,
+                failures: report.into_failures(),
+            };
+            self.emit(index, item, outcome, None);
+            return index;
+        }
+        if let Some(halt) = self.halt {
+            let reason = halt.reason();
+            self.emit(index, item, Outcome::NotSent { reason }, None);
+            return index;
+        }
+        self.filling.push((index, item));
+        if self.filling.len() >= self.call_size {
+            self.seal();
+        }
+        index
+    }
+
+    /// Takes items from `items` while [`wants_items`](Self::wants_items); calls
+    /// [`end_input`](Self::end_input) when it runs out.
+    pub fn fill(&mut self, items: &mut impl Iterator<Item = Op::Item>) {
+        while self.wants_items() {
+            match items.next() {
+                Some(item) => {
+                    self.push(item);
+                }
+                None => self.end_input(),
+            }
+        }
+    }
+
+    /// There are no more items: the call being filled is complete.
+    pub fn end_input(&mut self) {
+        self.input_ended = true;
+        self.seal();
+    }
+
+    /// Completes the call being filled, if it holds any item, without waiting for more (a
+    /// shell whose input is slow to come calls this when nothing else is in flight).
+    pub fn flush(&mut self) {
+        self.seal();
+    }
+
+    /// `true` when the call being filled holds items.
+    pub fn has_partial_call(&self) -> bool {
+        !self.filling.is_empty()
+    }
+
+    fn seal(&mut self) {
+        if !self.filling.is_empty() {
+            let items = std::mem::take(&mut self.filling);
+            self.sealed.push_back(Pending {
+                items,
+                request: None,
+            });
+        }
+    }
+
+    /// How many items were taken.
+    pub fn taken(&self) -> usize {
+        self.taken
+    }
+
+    /// How many calls were handed out or failed before they could be (call numbers given).
     pub fn calls(&self) -> usize {
-        self.calls.len()
+        self.next_call
     }
 
     /// How many calls are in flight: handed out and not recorded (nor released).
     pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// The input indices of the items call `call` carries while it is in flight (else empty).
+    pub fn call_items(&self, call: usize) -> Vec<usize> {
         self.in_flight
+            .get(&call)
+            .map(|items| items.iter().map(|(index, _)| *index).collect())
+            .unwrap_or_default()
     }
 
-    /// The input indices of the items that call `call` carries, in order (empty for a call that
-    /// does not exist).
-    pub fn call_items(&self, call: usize) -> &[usize] {
-        self.calls.get(call).map_or(&[], Vec::as_slice)
-    }
-
-    /// Hands out the next call: the one [`prepare`](Self::prepare) got ready, else a new one
-    /// (validating items from where the last call ended, an invalid one becoming
-    /// [`Rejected`](Outcome::Rejected) by the client, until the call is full, and building its
-    /// request for `endpoint`). `None` when every item is accounted for, or once the batch is
-    /// stopped ([`should_stop`](Self::should_stop)).
+    /// Hands out the next call, if one is complete, fewer than `calls_in_flight` are in flight,
+    /// and the batch is not stopped; first, a deadline at or before `now` stops it. Queues its
+    /// [`CallStarting`](Event::CallStarting). A call whose request cannot be built fails at
+    /// once (nothing is sent) and the next one is tried.
     ///
     /// From here on the call counts as in flight: record its result with
     /// [`record`](Self::record), or hand it back with [`release`](Self::release) if it was not
     /// sent after all.
-    pub fn next_call(&mut self, endpoint: &Endpoint) -> Option<Call> {
-        if self.should_stop() {
-            return None;
-        }
-        let call = match self.prepared.pop_front() {
-            Some(call) => call,
-            None => self.prepare_call(endpoint)?,
-        };
-        self.states[call.index] = CallState::Started;
-        self.in_flight += 1;
-        Some(call)
-    }
-
-    /// The next call to start for a shell that keeps at most `calls_in_flight` calls in flight
-    /// (0 counts as 1): [`next_call`](Self::next_call) while fewer are, else `None`.
-    ///
-    /// A shell starts calls with `while let Some(call) = batch.start_call(..)`, then waits for
-    /// one to finish (with [`prepare`](Self::prepare) meanwhile) and records it.
-    pub fn start_call(&mut self, endpoint: &Endpoint, calls_in_flight: usize) -> Option<Call> {
-        if self.in_flight >= calls_in_flight.max(1) {
-            return None;
-        }
-        self.next_call(endpoint)
-    }
-
-    /// Uses a wait: validates and serializes the next call, if none is ready and the batch is
-    /// not stopped, so that the next [`next_call`](Self::next_call) hands it out at once. The
-    /// batch holds it: it is not in flight, and a batch finished with it is reported as never
-    /// sent.
-    pub fn prepare(&mut self, endpoint: &Endpoint) {
-        if self.prepared.is_empty()
-            && !self.should_stop()
-            && let Some(call) = self.prepare_call(endpoint)
-        {
-            self.prepared.push_back(call);
-        }
-    }
-
-    /// Hands back a call from [`next_call`](Self::next_call) that was not sent after all: it is
-    /// no longer in flight, and the next `next_call` hands it out again (a batch finished with it
-    /// reports its items as never sent). A call recorded, already handed back, or not from this
-    /// batch is ignored.
-    pub fn release(&mut self, call: Call) {
-        if self.states.get(call.index) != Some(&CallState::Started) {
-            return;
-        }
-        self.states[call.index] = CallState::Prepared;
-        self.in_flight -= 1;
-        let at = self
-            .prepared
-            .partition_point(|held| held.index < call.index);
-        self.prepared.insert(at, call);
-    }
-
-    /// Prepares a new call: its items, its request. A call whose request cannot be built fails
-    /// at once (nothing is sent), and the next one is tried.
-    fn prepare_call(&mut self, endpoint: &Endpoint) -> Option<Call> {
-        loop {
-            let indices = self.take_valid(self.call_size);
-            if indices.is_empty() {
-                return None;
-            }
-            let index = self.calls.len();
-            let request = endpoint.request_for::<Op, _>(&Chunk {
-                items: &self.items,
-                indices: &indices,
-            });
-            let items = indices.len();
-            self.calls.push(indices);
-            self.states.push(CallState::Prepared);
+    pub fn poll_call(&mut self, endpoint: &Endpoint, now: Instant) -> Option<Call> {
+        self.handle_timeout(now);
+        while self.halt.is_none() && self.in_flight.len() < self.calls_in_flight {
+            let mut pending = self.sealed.pop_front()?;
+            let request = match pending.request.take() {
+                Some(request) => request,
+                None => build_request::<Op>(endpoint, &pending.items),
+            };
+            let index = self.next_call;
+            self.next_call += 1;
+            let items = pending.items.len();
             match request {
                 Ok(request) => {
+                    self.events.push_back(Event::CallStarting {
+                        call: index,
+                        items: indices(&pending.items),
+                    });
+                    self.in_flight.insert(index, pending.items);
                     return Some(Call {
                         index,
                         items,
                         request,
                     });
                 }
-                Err(error) => {
-                    self.settle(index, Err(error));
+                Err(error) => self.settle(index, pending.items, Err(error), 0),
+            }
+        }
+        None
+    }
+
+    /// Uses a wait: builds the request of the next complete call, so that
+    /// [`poll_call`](Self::poll_call) hands it out at once. Returns `true` if it did work.
+    pub fn prepare(&mut self, endpoint: &Endpoint) -> bool {
+        if self.halt.is_some() {
+            return false;
+        }
+        match self
+            .sealed
+            .iter_mut()
+            .find(|pending| pending.request.is_none())
+        {
+            Some(pending) => {
+                pending.request = Some(build_request::<Op>(endpoint, &pending.items));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// When the batch next needs [`handle_timeout`](Self::handle_timeout): its deadline, while
+    /// calls may still start.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.deadline.filter(|_| self.halt.is_none())
+    }
+
+    /// Tells the batch the time: once its deadline is reached, no further call starts, and
+    /// every item not in a started call is [`DeadlinePassed`](NotSentReason::DeadlinePassed).
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.deadline.is_some_and(|deadline| now >= deadline) {
+            self.halt(Halt::Deadline);
+        }
+    }
+
+    /// A graceful stop: no further call starts, calls in flight finish (record them), and
+    /// every item not in a started call is [`StopRequested`](NotSentReason::StopRequested)
+    /// (safe to resend).
+    pub fn stop(&mut self) {
+        self.halt(Halt::Requested);
+    }
+
+    /// `true` once no further call will start (a call stopped the batch, the deadline passed,
+    /// a stop was asked for).
+    pub fn should_stop(&self) -> bool {
+        self.halt.is_some()
+    }
+
+    fn halt(&mut self, halt: Halt) {
+        if self.halt.is_some() {
+            return;
+        }
+        self.halt = Some(halt);
+        let reason = halt.reason();
+        self.seal();
+        while let Some(pending) = self.sealed.pop_front() {
+            for (index, item) in pending.items {
+                self.emit(index, item, Outcome::NotSent { reason }, None);
+            }
+        }
+    }
+
+    /// Hands back a call from [`poll_call`](Self::poll_call) that was not sent after all: it is
+    /// no longer in flight ([`CallReleased`](Event::CallReleased)), and its items go first in
+    /// the next call (or, once the batch is stopped, are not sent). A call not in flight is
+    /// ignored.
+    pub fn release(&mut self, call: Call) {
+        let Some(items) = self.in_flight.remove(&call.index) else {
+            return;
+        };
+        self.events.push_back(Event::CallReleased {
+            call: call.index,
+            items: indices(&items),
+        });
+        match self.halt {
+            Some(halt) => {
+                let reason = halt.reason();
+                for (index, item) in items {
+                    self.emit(index, item, Outcome::NotSent { reason }, None);
                 }
             }
+            None => self.sealed.push_front(Pending {
+                items,
+                request: Some(Ok(call.request)),
+            }),
         }
     }
 
-    /// Up to `count` input indices of valid items from the cursor on; rejects invalid ones.
-    fn take_valid(&mut self, count: usize) -> Vec<usize> {
-        let mut indices = Vec::with_capacity(count.min(self.items.len() - self.cursor));
-        while indices.len() < count && self.cursor < self.items.len() {
-            let index = self.cursor;
-            self.cursor += 1;
-            if self.validate
-                && let Err(report) = self.items[index].validate()
-            {
-                self.outcomes[index] = Some(Outcome::Rejected {
-                    by: RejectedBy::Client,
-                    failures: report.into_failures(),
-                });
-                continue;
-            }
-            indices.push(index);
-        }
-        indices
-    }
-
-    /// Records what call `call` came to: its results (from [`Endpoint::parse_response`]) or its
-    /// failure. A call recorded twice, one that is not in flight (never handed out, or handed
-    /// back), or one that does not exist, is ignored.
+    /// Records what call `call` came to after `attempts` attempts: its results (from
+    /// [`Endpoint::parse_response`]) or its failure; queues each item's outcome and the call's
+    /// [`CallFinished`](Event::CallFinished). A call not in flight (never handed out, handed
+    /// back, or recorded already) is ignored.
     ///
     /// A result that accepts its item and still lists failures keeps them
-    /// ([`SendReport::accepted_with_failures`]).
-    pub fn record(&mut self, call: usize, result: Result<Vec<Op::ItemResult>, CallError>) -> Flow {
-        if self.states.get(call) != Some(&CallState::Started) {
-            return self.flow();
+    /// ([`MessageOutcome::accepted_with_failures`]).
+    pub fn record(
+        &mut self,
+        call: usize,
+        result: Result<ItemResults<Op::ItemResult>, CallError>,
+        attempts: u32,
+    ) -> Flow {
+        if let Some(items) = self.in_flight.remove(&call) {
+            self.settle(call, items, result, attempts);
         }
-        self.in_flight -= 1;
-        self.settle(call, result);
         self.flow()
     }
 
-    /// Records the result of call `call`, whatever its state.
-    fn settle(&mut self, call: usize, result: Result<Vec<Op::ItemResult>, CallError>) {
-        self.states[call] = CallState::Recorded;
-        let indices = std::mem::take(&mut self.calls[call]);
-        match result {
-            Ok(results) if results.len() == indices.len() => {
-                for (&index, result) in indices.iter().zip(results) {
-                    let outcome = if result.is_accepted() {
-                        if !result.failures().is_empty() {
-                            self.accepted_with_failures
-                                .push((index, result.into_failures()));
+    fn settle(
+        &mut self,
+        call: usize,
+        items: Vec<(usize, Op::Item)>,
+        result: Result<ItemResults<Op::ItemResult>, CallError>,
+        attempts: u32,
+    ) {
+        let indices = indices(&items);
+        let failure = match result {
+            Ok(results) if results.len() == items.len() => {
+                for ((index, item), result) in items.into_iter().zip(results) {
+                    let mut noted = Vec::new();
+                    let outcome = match result {
+                        Ok(result) if result.is_accepted() => {
+                            noted = result.into_failures();
+                            Outcome::Accepted
                         }
-                        Outcome::Accepted
-                    } else {
-                        Outcome::Rejected {
+                        Ok(result) => Outcome::Rejected {
                             by: RejectedBy::Service,
                             failures: result.into_failures(),
-                        }
+                        },
+                        Err(_) => Outcome::NotSent {
+                            reason: NotSentReason::UnreadableResult { call },
+                        },
                     };
-                    self.outcomes[index] = Some(outcome);
+                    let mut outcome = MessageOutcome::new(index, item, outcome, Some(call));
+                    outcome.accepted_with_failures = noted;
+                    self.events.push_back(Event::Outcome(outcome));
                 }
+                None
             }
             Ok(results) => {
                 let error = CallError::ResultCount {
-                    sent: indices.len(),
+                    sent: items.len(),
                     received: results.len(),
                 };
-                self.fail(call, &indices, error);
+                self.fail(call, items, &error);
+                Some(error)
             }
-            Err(error) => self.fail(call, &indices, error),
-        }
-        self.calls[call] = indices;
+            Err(error) => {
+                self.fail(call, items, &error);
+                Some(error)
+            }
+        };
+        self.events.push_back(Event::CallFinished {
+            call,
+            items: indices,
+            attempts,
+            failure,
+        });
     }
 
-    fn fail(&mut self, call: usize, indices: &[usize], error: CallError) {
-        let failure = error.kind();
-        if error.stops_batch() && self.stopped_by.is_none() {
-            self.stopped_by = Some((call, failure));
+    /// The items of a call that failed as a whole: not sent, but for those a 400 names, which
+    /// are rejected by the service. Stops the batch if the failure does.
+    fn fail(&mut self, call: usize, items: Vec<(usize, Op::Item)>, error: &CallError) {
+        let kind = error.kind();
+        if error.stops_batch() {
+            self.halt(Halt::ByCall(call, kind));
         }
-        // A 400 names the items it could not read (`message[1].body`): those are rejected by the
-        // service, with the path made relative to the item (`body`), like a 202's failures.
-        if let CallError::BadRequest { failures } = &error {
+        let mut rejected: Vec<Option<Vec<crate::ValidationFailure>>> = vec![None; items.len()];
+        if let CallError::BadRequest { failures } = error {
             for failure in failures {
                 let Some((position, property)) = failure
                     .property
@@ -357,120 +567,89 @@ impl<Op: BatchOperation> Batch<Op> {
                 else {
                     continue;
                 };
-                let Some(&index) = indices.get(position) else {
-                    continue;
-                };
-                let relative = ValidationFailure {
-                    property,
-                    ..failure.clone()
-                };
-                match &mut self.outcomes[index] {
-                    Some(Outcome::Rejected { failures, .. }) => failures.push(relative),
-                    outcome => {
-                        *outcome = Some(Outcome::Rejected {
-                            by: RejectedBy::Service,
-                            failures: vec![relative],
-                        })
-                    }
+                if let Some(slot) = rejected.get_mut(position) {
+                    let mut relative = failure.clone();
+                    relative.property = property;
+                    slot.get_or_insert_with(Vec::new).push(relative);
                 }
             }
         }
-        for &index in indices {
-            if self.outcomes[index].is_none() {
-                self.outcomes[index] = Some(Outcome::NotSent {
-                    reason: NotSentReason::CallFailed { call, failure },
-                });
-            }
+        for ((index, item), rejected) in items.into_iter().zip(rejected) {
+            let outcome = match rejected {
+                Some(failures) => Outcome::Rejected {
+                    by: RejectedBy::Service,
+                    failures,
+                },
+                None => Outcome::NotSent {
+                    reason: NotSentReason::CallFailed {
+                        call,
+                        failure: kind,
+                    },
+                },
+            };
+            self.emit(index, item, outcome, Some(call));
         }
-        self.failures.push(CallFailure {
-            call,
-            items: indices.to_vec(),
-            error,
-        });
+    }
+
+    fn emit(&mut self, index: usize, item: Op::Item, outcome: Outcome, call: Option<usize>) {
+        self.events.push_back(Event::Outcome(MessageOutcome::new(
+            index, item, outcome, call,
+        )));
     }
 
     fn flow(&self) -> Flow {
-        if self.stopped_by.is_some() {
+        if self.halt.is_some() {
             Flow::Stop
         } else {
             Flow::Continue
         }
     }
 
-    /// `true` once a call stopped the batch (refused credentials, a panic): start no further
-    /// call.
-    pub fn should_stop(&self) -> bool {
-        self.stopped_by.is_some()
+    /// The next event, in the order things happened.
+    pub fn poll_event(&mut self) -> Option<Event<Op::Item>> {
+        self.events.pop_front()
     }
 
-    /// The report: one outcome per item, in input order. `Err` when any call failed as a whole;
-    /// it still carries the report.
-    ///
-    /// A call handed out and never recorded (nor released) fails with
-    /// [`CallError::NotRecorded`]: its items may have reached the service. Items whose call was
-    /// never sent are [`NotSent`](Outcome::NotSent): [`Stopped`](NotSentReason::Stopped) after
-    /// a call stopped the batch, else [`Unfinished`](NotSentReason::Unfinished); those never
-    /// considered are validated first (without a network), so an invalid one is still reported
-    /// as rejected by the client.
-    pub fn finish(mut self) -> Result<SendReport, SendError> {
-        let reason = match self.stopped_by {
-            Some((by_call, failure)) => NotSentReason::Stopped { by_call, failure },
-            None => NotSentReason::Unfinished,
-        };
-        for call in 0..self.calls.len() {
-            match self.states[call] {
-                CallState::Recorded => {}
-                // Handed out, never recorded: it may have been sent.
-                CallState::Started => {
-                    let indices = std::mem::take(&mut self.calls[call]);
-                    self.fail(call, &indices, CallError::NotRecorded);
-                    self.calls[call] = indices;
-                }
-                // Held by the batch: never sent.
-                CallState::Prepared => {
-                    for &index in &self.calls[call] {
-                        self.outcomes[index].get_or_insert(Outcome::NotSent { reason });
-                    }
-                }
-            }
-        }
-        // Calls never prepared: counted as planned, their items not sent.
-        let mut calls = self.calls.len();
-        loop {
-            let indices = self.take_valid(self.call_size);
-            if indices.is_empty() {
-                break;
-            }
-            calls += 1;
-            for index in indices {
-                self.outcomes[index] = Some(Outcome::NotSent { reason });
-            }
-        }
-        let outcomes = self
-            .outcomes
-            .into_iter()
-            .map(|outcome| outcome.unwrap_or(Outcome::NotSent { reason }))
-            .collect();
-        let report = SendReport::new(outcomes).with_accepted_failures(self.accepted_with_failures);
-        let mut failures = self.failures;
-        if failures.is_empty() {
-            Ok(report)
-        } else {
-            failures.sort_by_key(|failure| failure.call);
-            Err(SendError::new(report, failures, calls))
+    /// `true` when the batch has nothing left to do or say: the input ended (or the batch was
+    /// stopped), no call is in flight, and every event was taken.
+    pub fn is_done(&self) -> bool {
+        (self.input_ended || self.halt.is_some())
+            && self.filling.is_empty()
+            && self.sealed.is_empty()
+            && self.in_flight.is_empty()
+            && self.events.is_empty()
+    }
+
+    /// Ends the batch now, for a shell that will not record what is in flight: each call in
+    /// flight fails with [`CallError::NotRecorded`] (its items may have reached the service),
+    /// and every item not in a started call is [`Unfinished`](NotSentReason::Unfinished)
+    /// (unless the batch was already stopped). Take the events afterwards.
+    pub fn finish(&mut self) {
+        self.halt(Halt::Unfinished);
+        self.input_ended = true;
+        for (call, items) in std::mem::take(&mut self.in_flight) {
+            self.settle(call, items, Err(CallError::NotRecorded), 1);
         }
     }
+}
+
+fn indices<T>(items: &[(usize, T)]) -> Vec<usize> {
+    items.iter().map(|(index, _)| *index).collect()
+}
+
+fn build_request<Op: BatchOperation>(
+    endpoint: &Endpoint,
+    items: &[(usize, Op::Item)],
+) -> Result<HttpRequest, CallError> {
+    endpoint.request_for::<Op, _>(&Chunk(items))
 }
 
 /// The items of one call, serialized as a JSON array without copying them.
-struct Chunk<'a, T> {
-    items: &'a [T],
-    indices: &'a [usize],
-}
+struct Chunk<'a, T>(&'a [(usize, T)]);
 
 impl<T: Serialize> Serialize for Chunk<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.indices.iter().filter_map(|&i| self.items.get(i)))
+        serializer.collect_seq(self.0.iter().map(|(_, item)| item))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::error::CallError;
 use crate::operation::BatchOperation;
@@ -11,6 +12,21 @@ use crate::{CredentialsFailure, ValidationFailure};
 
 /// The longest `Content-Type` or parser message kept in an error.
 const SHORT_TEXT: usize = 200;
+
+/// The service's result for one item that could not be read, although the other results of the
+/// same answer could: only that item is affected (it may have been taken by the service).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnreadableResult {
+    /// What was wrong with it (secrets redacted).
+    pub reason: String,
+    /// The start of the element as the service sent it.
+    pub result: Excerpt,
+}
+
+/// What the service answered for each item of a call, in order: its result, or why that result
+/// could not be read ([`Endpoint::parse_response`]).
+pub type ItemResults<R> = Vec<Result<R, UnreadableResult>>;
 
 /// The longest 2xx body that is read leniently as a credentials failure.
 const LENIENT_BYTES: usize = 4096;
@@ -59,14 +75,18 @@ impl Endpoint {
 
     /// Reads the service's answer to a call that carried `sent` items of operation `Op`.
     ///
-    /// - a 2xx whose body is an array of `sent` results: `Ok`, one result per item, in order;
-    /// - a 2xx with another number of results: [`CallError::ResultCount`] (results are matched by
-    ///   position, so none can be trusted);
+    /// - a 2xx whose body is an array of `sent` elements: `Ok`, one entry per item, in order;
+    ///   each element is read on its own, so one that cannot be read is an
+    ///   `Err(`[`UnreadableResult`]`)` for its item only, never for its neighbours (when not a
+    ///   single element can be read, the call fails as a whole with
+    ///   [`CallError::InvalidResponse`], unless it is the credentials failure below);
+    /// - a 2xx with another number of elements: [`CallError::ResultCount`] (results are matched
+    ///   by position, so none can be trusted);
     /// - a 2xx with `[{"failureDescription": ...}]` (also as the page shows it, with a trailing
     ///   comma), and any 401: [`CallError::Unauthorized`];
     /// - a 400 with an array of failures: [`CallError::BadRequest`];
     /// - any other status, or a 400 that is not such an array: [`CallError::Status`];
-    /// - a 2xx whose body is anything else (empty, HTML, invalid JSON, another shape):
+    /// - a 2xx whose body is anything else (empty, HTML, invalid JSON, not an array):
     ///   [`CallError::InvalidResponse`].
     ///
     /// Errors carry a bounded excerpt of the body with any echoed secret redacted. Unknown
@@ -76,18 +96,37 @@ impl Endpoint {
         &self,
         response: &HttpResponse,
         sent: usize,
-    ) -> Result<Vec<Op::ItemResult>, CallError> {
+    ) -> Result<ItemResults<Op::ItemResult>, CallError> {
         let status = response.status;
         let body: &[u8] = &response.body;
         match status {
             200..=299 => {
                 let body = body.strip_prefix(BOM).unwrap_or(body);
-                match serde_json::from_slice::<Vec<Op::ItemResult>>(body) {
-                    Ok(results) if results.len() == sent => Ok(results),
-                    Ok(results) => Err(CallError::ResultCount {
-                        sent,
-                        received: results.len(),
-                    }),
+                match serde_json::from_slice::<Vec<&RawValue>>(body) {
+                    Ok(elements) if elements.len() == sent => {
+                        let results: ItemResults<Op::ItemResult> = elements
+                            .iter()
+                            .map(|element| self.parse_element::<Op>(element))
+                            .collect();
+                        if results.iter().any(Result::is_ok) {
+                            return Ok(results);
+                        }
+                        // Not one element could be read: the answer as a whole is not what
+                        // was expected (or it is the credentials failure).
+                        match serde_json::from_slice::<Vec<Op::ItemResult>>(body) {
+                            Err(error) => Err(self.unreadable_success(status, body, &error)),
+                            Ok(_) => Ok(results),
+                        }
+                    }
+                    Ok(elements) => {
+                        if let Some(refused) = self.credentials_failure(status, body) {
+                            return Err(refused);
+                        }
+                        Err(CallError::ResultCount {
+                            sent,
+                            received: elements.len(),
+                        })
+                    }
                     Err(error) => Err(self.unreadable_success(status, body, &error)),
                 }
             }
@@ -97,6 +136,22 @@ impl Endpoint {
             },
             _ => Err(self.status_error(response)),
         }
+    }
+
+    /// One element of a 2xx answer's array.
+    fn parse_element<Op: BatchOperation>(
+        &self,
+        element: &RawValue,
+    ) -> Result<Op::ItemResult, UnreadableResult> {
+        serde_json::from_str::<Op::ItemResult>(element.get()).map_err(|error| {
+            let reason = self.credentials().redact(&error.to_string());
+            UnreadableResult {
+                reason: Excerpt::with_limit(reason.as_bytes(), SHORT_TEXT)
+                    .without_partial_secret(self.credentials())
+                    .to_string(),
+                result: self.excerpt(element.get().as_bytes()),
+            }
+        })
     }
 
     /// The `[{"failureDescription": ...}]` answer: read strictly, else (a short body that names

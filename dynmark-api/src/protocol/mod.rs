@@ -5,10 +5,12 @@
 //! - [`BodyBuffer`] reads a response body up to a bound, and [`Endpoint::parse_response`] turns
 //!   an [`HttpResponse`] (status, content type, body) into one result per item or a typed
 //!   [`CallError`](crate::CallError);
-//! - a [`Batch`] validates items and splits them into [`Call`]s as they are needed
-//!   ([`Batch::next_call`]), merges each call's results back into input order
-//!   ([`Batch::record`]) and produces the [`SendReport`](crate::SendReport)
-//!   ([`Batch::finish`]).
+//! - a [`Batch`] takes items one at a time as the calls being prepared need them
+//!   ([`Batch::push`], [`Batch::fill`]), validates them, splits them into [`Call`]s
+//!   ([`Batch::poll_call`], which also takes the time: no call starts after the deadline),
+//!   records each call's results ([`Batch::record`]) and says what happened as [`Event`]s
+//!   ([`Batch::poll_event`]): each item's outcome with the item handed back, as soon as it is
+//!   known, after which it forgets the item.
 //!
 //! Everything here is generic over [`BatchOperation`](crate::operation::BatchOperation), so any
 //! operation the spec describes is callable. [`Client`](crate::Client) and
@@ -21,13 +23,18 @@
 mod batch;
 pub(crate) mod body;
 mod call;
+mod collect;
 mod http;
+mod stop;
 
-pub use batch::{Batch, BatchOptions, Call, Flow};
+pub use batch::{Batch, BatchOptions, Call, Event, Flow};
 pub use body::{BodyBuffer, DEFAULT_MAX_RESPONSE_BODY, EXCERPT_BYTES, Excerpt};
+pub use call::{ItemResults, UnreadableResult};
+pub use collect::Collector;
 pub use http::{
     BaseUrl, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, Endpoint, HttpRequest, HttpResponse,
 };
+pub use stop::StopHandle;
 
 #[cfg(test)]
 mod tests;

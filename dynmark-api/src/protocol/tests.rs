@@ -1,11 +1,18 @@
 //! The core without a network: every response shape the page shows or implies, and the
 //! split / merge of batches.
 
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
 use super::*;
 use crate::error::CallError;
 use crate::operations::SendMessages;
+use crate::report::MessageOutcome;
 use crate::report::{NotSentReason, Outcome, RejectedBy};
-use crate::{CallFailureKind, Credentials, FailureCode, Message, MessageResult};
+use crate::{
+    CallFailureKind, Credentials, FailureCode, Message, MessageResult, SendError, SendReport,
+};
 
 const PASSWORD: &str = "pa55-w0rd!";
 
@@ -16,12 +23,28 @@ fn endpoint() -> Endpoint {
     )
 }
 
+/// The answer's results, each of which must be readable.
 fn parse(
     status: u16,
     content_type: &str,
     body: &str,
     sent: usize,
 ) -> Result<Vec<MessageResult>, CallError> {
+    parse_each(status, content_type, body, sent).map(|results| {
+        results
+            .into_iter()
+            .map(|result| result.expect("a readable result"))
+            .collect()
+    })
+}
+
+/// The answer's results, element by element.
+fn parse_each(
+    status: u16,
+    content_type: &str,
+    body: &str,
+    sent: usize,
+) -> Result<ItemResults<MessageResult>, CallError> {
     let response = HttpResponse::new(status, Some(content_type.to_owned()), body.to_owned());
     endpoint().parse_response::<SendMessages>(&response, sent)
 }
@@ -161,12 +184,13 @@ fn credentials_failure_with_202_as_the_page_shows_it() {
     );
     // In a batch: the call is refused, and no further call starts.
     let messages: Vec<Message> = (0..3).map(|_| message("447700900000")).collect();
-    let mut batch = Batch::<SendMessages>::new(messages, options(1));
+    let mut batch = Shell::new(messages, options(1));
     let endpoint = endpoint();
-    let call = batch.next_call(&endpoint).unwrap();
+    let call = batch.next_call().unwrap();
     let result = endpoint.parse_response::<SendMessages>(&response, call.items);
+    let result = result.map(|results| results.into_iter().map(Result::unwrap).collect());
     assert_eq!(batch.record(call.index, result), Flow::Stop);
-    assert_eq!(batch.next_call(&endpoint), None);
+    assert_eq!(batch.next_call(), None);
     let error = batch.finish().unwrap_err();
     assert!(error.is_unauthorized());
     assert!(
@@ -218,11 +242,11 @@ fn failures_listed_with_an_accepted_result_are_kept() {
         2,
     )
     .unwrap();
-    let mut batch = Batch::<SendMessages>::new(
+    let mut batch = Shell::new(
         vec![message("447700900000"), message("447700900111")],
         BatchOptions::default(),
     );
-    let call = batch.next_call(&endpoint()).unwrap();
+    let call = batch.next_call().unwrap();
     batch.record(call.index, Ok(results));
     let report = batch.finish().unwrap();
     assert!(report.all_accepted());
@@ -484,10 +508,92 @@ fn options(call_size: usize) -> BatchOptions {
     }
 }
 
+/// A test shell over the core: all the input at hand, calls handed out one by one (as a shell
+/// with unlimited calls in flight would), every event collected.
+struct Shell {
+    batch: Batch<SendMessages>,
+    input: std::vec::IntoIter<Message>,
+    collector: Collector<Message>,
+    endpoint: Endpoint,
+    calls: Vec<Vec<usize>>,
+}
+
+impl Shell {
+    fn new(messages: Vec<Message>, options: BatchOptions) -> Shell {
+        Shell {
+            batch: Batch::new(options, usize::MAX),
+            input: messages.into_iter(),
+            collector: Collector::new(),
+            endpoint: endpoint(),
+            calls: Vec::new(),
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Some(event) = self.batch.poll_event() {
+            if let Event::CallStarting { call, items } = &event {
+                assert_eq!(*call, self.calls.len(), "calls are numbered in order");
+                self.calls.push(items.clone());
+            }
+            self.collector.add(event);
+        }
+    }
+
+    fn next_call(&mut self) -> Option<Call> {
+        loop {
+            self.batch.fill(&mut self.input);
+            let call = self.batch.poll_call(&self.endpoint, Instant::now());
+            self.drain();
+            if call.is_some() || !self.batch.wants_items() {
+                return call;
+            }
+        }
+    }
+
+    fn start_call(&mut self, limit: usize) -> Option<Call> {
+        if self.batch.in_flight() >= limit {
+            return None;
+        }
+        self.next_call()
+    }
+
+    fn record(&mut self, call: usize, result: Result<Vec<MessageResult>, CallError>) -> Flow {
+        let result = result.map(|results| results.into_iter().map(Ok).collect());
+        let flow = self.batch.record(call, result, 1);
+        self.drain();
+        flow
+    }
+
+    fn call_items(&self, call: usize) -> &[usize] {
+        self.calls.get(call).map_or(&[], Vec::as_slice)
+    }
+
+    fn calls(&self) -> usize {
+        self.calls.len()
+    }
+
+    fn in_flight(&self) -> usize {
+        self.batch.in_flight()
+    }
+
+    fn should_stop(&self) -> bool {
+        self.batch.should_stop()
+    }
+
+    /// Ends the batch (calls in flight fail as not recorded) and accounts for the whole input.
+    fn finish(mut self) -> Result<SendReport, SendError> {
+        self.batch.finish();
+        for message in self.input.by_ref() {
+            self.batch.push(message);
+        }
+        self.drain();
+        self.collector.finish()
+    }
+}
+
 /// Every call the batch makes, in order (as a shell with unlimited calls in flight would).
-fn all_calls(batch: &mut Batch<SendMessages>) -> Vec<Call> {
-    let endpoint = endpoint();
-    std::iter::from_fn(|| batch.next_call(&endpoint)).collect()
+fn all_calls(batch: &mut Shell) -> Vec<Call> {
+    std::iter::from_fn(|| batch.next_call()).collect()
 }
 
 fn answer(call: &Call, successful: bool) -> Vec<MessageResult> {
@@ -505,7 +611,7 @@ fn splits_into_calls_of_at_most_the_operation_limit() {
     let messages: Vec<Message> = (0..251)
         .map(|i| message(&format!("4477009{i:05}")))
         .collect();
-    let mut batch = Batch::<SendMessages>::new(messages, BatchOptions::default());
+    let mut batch = Shell::new(messages, BatchOptions::default());
     assert_eq!(
         batch.calls(),
         0,
@@ -525,11 +631,7 @@ fn splits_into_calls_of_at_most_the_operation_limit() {
     // Configured smaller; larger than the operation allows is capped; 0 counts as 1.
     let messages: Vec<Message> = (0..10).map(|_| message("447700900000")).collect();
     let count = |messages: Vec<Message>, call_size| {
-        all_calls(&mut Batch::<SendMessages>::new(
-            messages,
-            options(call_size),
-        ))
-        .len()
+        all_calls(&mut Shell::new(messages, options(call_size))).len()
     };
     assert_eq!(count(messages.clone(), 3), 4);
     assert_eq!(count(messages.clone(), 0), 10);
@@ -540,7 +642,7 @@ fn splits_into_calls_of_at_most_the_operation_limit() {
 #[test]
 fn merges_results_in_input_order_whatever_order_calls_finish() {
     let messages: Vec<Message> = (0..7).map(|_| message("447700900000")).collect();
-    let mut batch = Batch::<SendMessages>::new(messages, options(2));
+    let mut batch = Shell::new(messages, options(2));
     let calls = all_calls(&mut batch);
     for index in [3, 1, 0, 2] {
         let call = &calls[index];
@@ -569,7 +671,7 @@ fn invalid_items_are_rejected_by_the_client_and_not_sent() {
         Message::new("447700900000", "", "no originator"),
         message("447700900111"),
     ];
-    let mut batch = Batch::<SendMessages>::new(messages.clone(), options(250));
+    let mut batch = Shell::new(messages.clone(), options(250));
     let calls = all_calls(&mut batch);
     assert_eq!(calls.len(), 1);
     assert_eq!(batch.call_items(0), [0, 2]);
@@ -591,7 +693,7 @@ fn invalid_items_are_rejected_by_the_client_and_not_sent() {
     assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 2]);
 
     // With validation off, everything goes.
-    let mut batch = Batch::<SendMessages>::new(
+    let mut batch = Shell::new(
         messages,
         BatchOptions {
             validate: false,
@@ -613,7 +715,7 @@ fn calls_fill_up_with_valid_items() {
         message("447700900004"),
         message("447700900005"),
     ];
-    let mut batch = Batch::<SendMessages>::new(messages, options(2));
+    let mut batch = Shell::new(messages, options(2));
     let calls = all_calls(&mut batch);
     assert_eq!(calls.len(), 2);
     assert_eq!(batch.call_items(0), [1, 4]);
@@ -623,7 +725,7 @@ fn calls_fill_up_with_valid_items() {
 #[test]
 fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
     let messages: Vec<Message> = (0..5).map(|_| message("447700900000")).collect();
-    let mut batch = Batch::<SendMessages>::new(messages, options(2));
+    let mut batch = Shell::new(messages, options(2));
     let calls = all_calls(&mut batch);
     batch.record(0, Ok(answer(&calls[0], true)));
     let error = parse(503, "text/html", "<h1>down</h1>", 2).unwrap_err();
@@ -656,20 +758,19 @@ fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
 fn refused_credentials_stop_the_batch() {
     let mut messages: Vec<Message> = (0..6).map(|_| message("447700900000")).collect();
     messages.push(Message::new("447700900000", "", "invalid, after the stop"));
-    let mut batch = Batch::<SendMessages>::new(messages, options(2));
-    let endpoint = endpoint();
+    let mut batch = Shell::new(messages, options(2));
     // Calls 0 and 1 are in flight; call 1 is refused, call 0 then succeeds; no call 2.
-    let first = batch.next_call(&endpoint).unwrap();
-    let second = batch.next_call(&endpoint).unwrap();
+    let first = batch.next_call().unwrap();
+    let second = batch.next_call().unwrap();
     assert_eq!((first.index, second.index), (0, 1));
     let refused = parse(401, "text/plain", "No authorization header supplied", 2).unwrap_err();
     assert_eq!(batch.record(1, Err(refused)), Flow::Stop);
     assert!(batch.should_stop());
-    assert_eq!(batch.next_call(&endpoint), None);
+    assert_eq!(batch.next_call(), None);
     assert_eq!(batch.record(0, Ok(answer(&first, true))), Flow::Stop);
     let error = batch.finish().unwrap_err();
     assert!(error.is_unauthorized());
-    assert_eq!(error.calls(), 3, "the call never made is still counted");
+    assert_eq!(error.calls(), 2, "calls made; the rest were never prepared");
     let report = error.report();
     assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1]);
     let not_sent: Vec<_> = report.not_sent().collect();
@@ -703,7 +804,7 @@ fn refused_credentials_stop_the_batch() {
 #[test]
 fn a_bad_request_rejects_the_items_it_names() {
     let messages: Vec<Message> = (0..5).map(|_| message("447700900000")).collect();
-    let mut batch = Batch::<SendMessages>::new(messages, options(3));
+    let mut batch = Shell::new(messages, options(3));
     let calls = all_calls(&mut batch);
     batch.record(0, Ok(answer(&calls[0], true)));
     // Call 1 carries items 3 and 4: `message[1]` is item 4; `message[7]` names nothing.
@@ -743,7 +844,7 @@ fn a_bad_request_rejects_the_items_it_names() {
 #[test]
 fn a_result_count_mismatch_fails_the_call() {
     let messages: Vec<Message> = (0..2).map(|_| message("447700900000")).collect();
-    let mut batch = Batch::<SendMessages>::new(messages, options(250));
+    let mut batch = Shell::new(messages, options(250));
     all_calls(&mut batch);
     batch.record(0, Ok(vec![MessageResult::new("x", true)]));
     let error = batch.finish().unwrap_err();
@@ -760,11 +861,10 @@ fn a_result_count_mismatch_fails_the_call() {
 #[test]
 fn records_out_of_range_or_twice_are_ignored_and_unfinished_items_accounted_for() {
     let messages: Vec<Message> = (0..3).map(|_| message("447700900000")).collect();
-    let mut batch = Batch::<SendMessages>::new(messages, options(1));
-    let endpoint = endpoint();
+    let mut batch = Shell::new(messages, options(1));
     assert_eq!(batch.record(9, Ok(vec![])), Flow::Continue);
-    let first = batch.next_call(&endpoint).unwrap();
-    let _second = batch.next_call(&endpoint).unwrap();
+    let first = batch.next_call().unwrap();
+    let _second = batch.next_call().unwrap();
     assert_eq!(batch.in_flight(), 2);
     batch.record(0, Ok(answer(&first, true)));
     batch.record(0, Ok(answer(&first, false)));
@@ -772,7 +872,7 @@ fn records_out_of_range_or_twice_are_ignored_and_unfinished_items_accounted_for(
     // Call 1 is handed out but never recorded: the shell may have sent it, so its item may have
     // reached the service, and the send failed. Call 2 was never made: its item was not sent.
     let error = batch.finish().unwrap_err();
-    assert_eq!(error.calls(), 3);
+    assert_eq!(error.calls(), 2);
     assert_eq!(error.failures().len(), 1);
     assert_eq!(error.failures()[0].call, 1);
     assert_eq!(error.failures()[0].items, [1]);
@@ -800,99 +900,16 @@ fn records_out_of_range_or_twice_are_ignored_and_unfinished_items_accounted_for(
 }
 
 #[test]
-fn a_released_call_stays_never_sent_and_is_handed_out_again() {
-    let messages: Vec<Message> = (0..3).map(|_| message("447700900000")).collect();
-    let endpoint = endpoint();
-    // Handed back and never handed out again: never sent, and nothing failed.
-    let mut batch = Batch::<SendMessages>::new(messages.clone(), options(3));
-    let call = batch.next_call(&endpoint).unwrap();
-    assert_eq!(batch.in_flight(), 1);
-    batch.release(call.clone());
-    assert_eq!(batch.in_flight(), 0);
-    // Recording a call that is not in flight is ignored.
-    assert_eq!(batch.record(0, Ok(answer(&call, true))), Flow::Continue);
-    let report = batch.finish().unwrap();
-    assert_eq!(report.counts().not_sent, 3);
-    assert!(
-        report
-            .not_sent()
-            .all(|(_, reason)| reason == NotSentReason::Unfinished)
-    );
-    // Handed back, then handed out again (the same call), lowest number first.
-    let mut batch = Batch::<SendMessages>::new(messages, options(1));
-    let first = batch.next_call(&endpoint).unwrap();
-    let second = batch.next_call(&endpoint).unwrap();
-    batch.release(second.clone());
-    batch.release(first.clone());
-    batch.release(first.clone()); // twice: ignored
-    assert_eq!(batch.in_flight(), 0);
-    assert_eq!(batch.next_call(&endpoint), Some(first.clone()));
-    assert_eq!(batch.next_call(&endpoint), Some(second.clone()));
-    let third = batch.next_call(&endpoint).unwrap();
-    assert_eq!(third.index, 2);
-    for call in [&first, &second, &third] {
-        batch.record(call.index, Ok(answer(call, true)));
-    }
-    assert!(batch.finish().unwrap().all_accepted());
-}
-
-#[test]
-fn start_call_keeps_to_the_limit_and_prepare_uses_the_wait() {
-    let messages: Vec<Message> = (0..5).map(|_| message("447700900000")).collect();
-    let endpoint = endpoint();
-    let mut batch = Batch::<SendMessages>::new(messages, options(1));
-    let first = batch.start_call(&endpoint, 2).unwrap();
-    let second = batch.start_call(&endpoint, 2).unwrap();
-    assert_eq!(batch.start_call(&endpoint, 2), None, "two in flight");
-    assert_eq!(batch.calls(), 2);
-    // Waiting: the next call is prepared, held by the batch, not in flight.
-    batch.prepare(&endpoint);
-    batch.prepare(&endpoint); // one at a time
-    assert_eq!((batch.calls(), batch.in_flight()), (3, 2));
-    batch.record(first.index, Ok(answer(&first, true)));
-    let third = batch.start_call(&endpoint, 2).unwrap();
-    assert_eq!(third.index, 2, "the prepared call goes first");
-    // A refusal stops the batch: a call prepared meanwhile is never sent, and not in doubt.
-    batch.prepare(&endpoint);
-    assert_eq!(batch.calls(), 4);
-    let refused = parse(401, "text/plain", "No authorization header supplied", 1).unwrap_err();
-    assert_eq!(batch.record(second.index, Err(refused)), Flow::Stop);
-    assert_eq!(batch.start_call(&endpoint, 2), None);
-    batch.record(third.index, Ok(answer(&third, true)));
-    let error = batch.finish().unwrap_err();
-    assert_eq!(error.failures().len(), 1, "only the refused call failed");
-    let stopped = NotSentReason::Stopped {
-        by_call: 1,
-        failure: CallFailureKind::Unauthorized,
-    };
-    assert_eq!(
-        error.report().not_sent().collect::<Vec<_>>(),
-        [
-            (
-                1,
-                NotSentReason::CallFailed {
-                    call: 1,
-                    failure: CallFailureKind::Unauthorized
-                }
-            ),
-            (3, stopped),
-            (4, stopped)
-        ]
-    );
-}
-
-#[test]
 fn a_panicked_call_stops_the_batch_and_may_have_reached_the_service() {
     let messages: Vec<Message> = (0..4).map(|_| message("447700900000")).collect();
-    let endpoint = endpoint();
-    let mut batch = Batch::<SendMessages>::new(messages, options(1));
-    let first = batch.start_call(&endpoint, 2).unwrap();
-    let second = batch.start_call(&endpoint, 2).unwrap();
+    let mut batch = Shell::new(messages, options(1));
+    let first = batch.start_call(2).unwrap();
+    let second = batch.start_call(2).unwrap();
     let panicked = CallError::Panicked {
         message: "boom in a result".into(),
     };
     assert_eq!(batch.record(first.index, Err(panicked)), Flow::Stop);
-    assert_eq!(batch.start_call(&endpoint, 2), None);
+    assert_eq!(batch.start_call(2), None);
     batch.record(second.index, Ok(answer(&second, true)));
     let error = batch.finish().unwrap_err();
     assert!(!error.is_unauthorized());
@@ -924,15 +941,13 @@ fn a_panicked_call_stops_the_batch_and_may_have_reached_the_service() {
 
 #[test]
 fn empty_batches() {
-    let mut batch = Batch::<SendMessages>::new(Vec::new(), BatchOptions::default());
-    assert!(batch.is_empty());
+    let mut batch = Shell::new(Vec::new(), BatchOptions::default());
     assert_eq!(all_calls(&mut batch).len(), 0);
     let report = batch.finish().unwrap();
     assert!(report.is_empty());
     assert!(report.all_accepted());
     // Nothing valid: no call at all.
-    let mut batch =
-        Batch::<SendMessages>::new(vec![Message::new("", "", "")], BatchOptions::default());
+    let mut batch = Shell::new(vec![Message::new("", "", "")], BatchOptions::default());
     assert_eq!(all_calls(&mut batch).len(), 0);
     assert_eq!(batch.finish().unwrap().counts().rejected, 1);
 }
@@ -950,7 +965,7 @@ fn every_item_is_accounted_for_whatever_the_sizes() {
                     }
                 })
                 .collect();
-            let mut batch = Batch::<SendMessages>::new(messages, options(call_size));
+            let mut batch = Shell::new(messages, options(call_size));
             let calls = all_calls(&mut batch);
             for call in calls.iter().rev() {
                 let result = if call.index % 3 == 1 {
@@ -974,6 +989,448 @@ fn every_item_is_accounted_for_whatever_the_sizes() {
                 .filter(|(_, by, _)| *by == RejectedBy::Client)
                 .count();
             assert_eq!(rejected_by_client, (0..len).filter(|i| i % 13 == 5).count());
+        }
+    }
+}
+
+// ---- the event-driven core: streaming, deadline, stop, per-element answers ----
+
+/// Drains the events: `(call starts, outcomes, calls finished)`.
+#[allow(clippy::type_complexity)]
+fn events(
+    batch: &mut Batch<SendMessages>,
+) -> (
+    Vec<(usize, Vec<usize>)>,
+    Vec<MessageOutcome<Message>>,
+    Vec<(usize, Option<CallError>)>,
+) {
+    let (mut starts, mut outcomes, mut finished) = (Vec::new(), Vec::new(), Vec::new());
+    while let Some(event) = batch.poll_event() {
+        match event {
+            Event::CallStarting { call, items } => starts.push((call, items)),
+            Event::Outcome(outcome) => outcomes.push(outcome),
+            Event::CallFinished { call, failure, .. } => finished.push((call, failure)),
+            Event::CallReleased { .. } => {}
+        }
+    }
+    (starts, outcomes, finished)
+}
+
+fn numbered(count: usize) -> Vec<Message> {
+    (0..count)
+        .map(|i| message(&format!("4477009{i:05}")))
+        .collect()
+}
+
+#[test]
+fn items_are_taken_only_as_calls_need_them_and_handed_back_with_their_outcomes() {
+    let endpoint = endpoint();
+    let mut input = numbered(1_000).into_iter();
+    let mut batch = Batch::<SendMessages>::new(options(10), 2);
+    batch.fill(&mut input);
+    // Two calls in flight, one ready, one being filled: at most 3 full calls taken, plus one item.
+    assert!(batch.taken() <= 31, "{}", batch.taken());
+    let now = Instant::now();
+    let first = batch.poll_call(&endpoint, now).unwrap();
+    let second = batch.poll_call(&endpoint, now).unwrap();
+    assert_eq!(batch.poll_call(&endpoint, now), None, "two in flight");
+    let (starts, outcomes, _) = events(&mut batch);
+    assert_eq!(starts, [(0, (0..10).collect()), (1, (10..20).collect())]);
+    assert!(outcomes.is_empty());
+    let results = Ok(answer(&second, true).into_iter().map(Ok).collect());
+    assert_eq!(batch.record(second.index, results, 1), Flow::Continue);
+    let (_, outcomes, finished) = events(&mut batch);
+    // Call 1's items, as soon as it is recorded, each with its message.
+    assert_eq!(
+        outcomes.iter().map(|o| o.index).collect::<Vec<_>>(),
+        (10..20).collect::<Vec<_>>()
+    );
+    assert!(outcomes.iter().all(|o| o.outcome == Outcome::Accepted));
+    assert_eq!(outcomes[3].message.to, "447700900013");
+    assert_eq!(outcomes[3].call, Some(1));
+    assert!(matches!(finished[..], [(1, None)]));
+    batch.fill(&mut input);
+    assert!(batch.taken() <= 41);
+    drop(first);
+}
+
+#[test]
+fn one_unreadable_element_affects_only_its_own_item() {
+    // The issue's answer: the first result is fine, the second lacks `details` in a failure.
+    let body = r#"[{"to":"447700900000","successful":true},
+        {"to":"447700900111","successful":false,"validationFailures":[{"property":"from","failureCode":"FromEmpty"}]}]"#;
+    let results = parse_each(202, JSON, body, 2).unwrap();
+    assert!(results[0].as_ref().is_ok_and(|r| r.successful));
+    let unreadable = results[1].as_ref().unwrap_err();
+    assert!(unreadable.reason.contains("details"), "{unreadable:?}");
+    assert!(unreadable.result.to_string().contains("447700900111"));
+
+    let mut shell = Shell::new(numbered(2), options(2));
+    let call = shell.next_call().unwrap();
+    let result = shell.batch.record(call.index, Ok(results), 1);
+    assert_eq!(result, Flow::Continue);
+    shell.drain();
+    let error = shell.finish().unwrap_err();
+    assert!(
+        error.failures().is_empty(),
+        "the call as a whole did not fail"
+    );
+    let report = error.report();
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [0]);
+    let (index, reason) = report.not_sent().next().unwrap();
+    assert_eq!(
+        (index, reason),
+        (1, NotSentReason::UnreadableResult { call: 0 })
+    );
+    assert!(reason.may_have_reached_service());
+    assert_eq!(report.safe_to_resend().count(), 0);
+    // When not one element can be read, the call fails as a whole, as before.
+    let error = parse_each(202, JSON, r#"[{"to":"1"},{"x":2}]"#, 2).unwrap_err();
+    assert!(
+        matches!(error, CallError::InvalidResponse { .. }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn no_call_starts_at_or_after_the_deadline() {
+    let endpoint = endpoint();
+    let start = Instant::now();
+    let mut batch = Batch::<SendMessages>::new(options(2), 1);
+    batch.set_deadline(Some(start + Duration::from_secs(10)));
+    assert_eq!(batch.poll_timeout(), Some(start + Duration::from_secs(10)));
+    let mut input = numbered(7).into_iter();
+    batch.fill(&mut input);
+    let first = batch.poll_call(&endpoint, start).unwrap();
+    batch.record(
+        first.index,
+        Ok(answer(&first, true).into_iter().map(Ok).collect()),
+        1,
+    );
+    batch.fill(&mut input);
+    // The deadline passes while nothing is in flight.
+    assert_eq!(
+        batch.poll_call(&endpoint, start + Duration::from_secs(10)),
+        None
+    );
+    assert!(batch.should_stop());
+    assert_eq!(batch.poll_timeout(), None);
+    assert!(!batch.wants_items(), "nothing more is taken");
+    let (starts, outcomes, _) = events(&mut batch);
+    assert_eq!(starts.len(), 1);
+    let taken = batch.taken();
+    assert_eq!(outcomes.len(), taken);
+    for outcome in &outcomes[2..] {
+        assert_eq!(
+            outcome.outcome,
+            Outcome::NotSent {
+                reason: NotSentReason::DeadlinePassed
+            }
+        );
+        assert!(outcome.is_safe_to_resend());
+    }
+    assert!(batch.is_done());
+    // Items pushed afterwards get their outcome at once.
+    for message in input {
+        batch.push(message);
+    }
+    let (_, outcomes, _) = events(&mut batch);
+    assert_eq!(outcomes.len(), 7 - taken);
+}
+
+#[test]
+fn a_stop_lets_calls_in_flight_finish_and_sends_nothing_more() {
+    let endpoint = endpoint();
+    let now = Instant::now();
+    let mut batch = Batch::<SendMessages>::new(options(2), 2);
+    batch.fill(&mut numbered(20).into_iter());
+    let first = batch.poll_call(&endpoint, now).unwrap();
+    let second = batch.poll_call(&endpoint, now).unwrap();
+    batch.stop();
+    assert_eq!(batch.poll_call(&endpoint, now), None);
+    assert!(!batch.is_done(), "two calls in flight");
+    // One is handed back unsent (its request was never written); the other is answered.
+    batch.release(second);
+    batch.record(
+        first.index,
+        Ok(answer(&first, true).into_iter().map(Ok).collect()),
+        1,
+    );
+    assert!(batch.is_done() || batch.poll_event().is_some());
+    let mut collector = Collector::new();
+    while let Some(event) = batch.poll_event() {
+        collector.add(event);
+    }
+    assert!(batch.is_done());
+    let error = collector.finish().unwrap_err();
+    let report = error.report();
+    assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1]);
+    assert!(
+        report
+            .not_sent()
+            .all(|(_, reason)| reason == NotSentReason::StopRequested)
+    );
+    assert_eq!(report.safe_to_resend().count(), report.len() - 2);
+    assert_eq!(
+        report
+            .safe_to_resend()
+            .next()
+            .map(|(i, m)| (i, m.to.as_str())),
+        Some((2, "447700900002"))
+    );
+}
+
+#[test]
+fn finishing_with_calls_in_flight_says_they_may_have_reached_the_service() {
+    let endpoint = endpoint();
+    let mut batch = Batch::<SendMessages>::new(options(3), 4);
+    batch.fill(&mut numbered(4).into_iter());
+    let call = batch.poll_call(&endpoint, Instant::now()).unwrap();
+    batch.finish();
+    let (_, mut outcomes, finished) = events(&mut batch);
+    outcomes.sort_by_key(|outcome| outcome.index);
+    assert_eq!(outcomes.len(), 4);
+    let reason = NotSentReason::CallFailed {
+        call: call.index,
+        failure: CallFailureKind::NotRecorded,
+    };
+    assert!(
+        outcomes[..3]
+            .iter()
+            .all(|o| o.outcome == Outcome::NotSent { reason })
+    );
+    assert!(!outcomes[0].is_safe_to_resend());
+    assert_eq!(
+        outcomes[3].outcome,
+        Outcome::NotSent {
+            reason: NotSentReason::Unfinished
+        }
+    );
+    assert!(matches!(finished[..], [(0, Some(CallError::NotRecorded))]));
+}
+
+/// What the model test does at each step.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Answer the in-flight call at this position (mod the number in flight) so.
+    Answer(usize, Answer),
+    Stop,
+    /// Move the clock on by this many seconds.
+    Wait(u64),
+    /// Finish the batch now (the shell goes away).
+    Finish,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// Each item accepted or rejected by the bit of its position; one unreadable if set.
+    Results {
+        pattern: u8,
+        unreadable: Option<usize>,
+    },
+    Fails(CallFailureKind),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let failure = prop_oneof![
+        Just(CallFailureKind::Unauthorized),
+        Just(CallFailureKind::Timeout),
+        Just(CallFailureKind::Status { status: 503 }),
+        Just(CallFailureKind::BadRequest),
+        Just(CallFailureKind::Connect),
+    ];
+    let answer = prop_oneof![
+        4 => (any::<u8>(), proptest::option::of(0usize..8))
+            .prop_map(|(pattern, unreadable)| Answer::Results { pattern, unreadable }),
+        1 => failure.prop_map(Answer::Fails),
+    ];
+    prop_oneof![
+        8 => (any::<usize>(), answer).prop_map(|(at, answer)| Step::Answer(at, answer)),
+        1 => Just(Step::Stop),
+        1 => (1u64..5).prop_map(Step::Wait),
+        1 => Just(Step::Finish),
+    ]
+}
+
+fn failure_of(kind: CallFailureKind) -> CallError {
+    match kind {
+        CallFailureKind::Unauthorized => CallError::Unauthorized {
+            status: 401,
+            message: Excerpt::with_limit(b"no", 10),
+        },
+        CallFailureKind::Timeout => CallError::NotRecorded,
+        CallFailureKind::Status { status } => CallError::Status {
+            status,
+            content_type: None,
+            body: Excerpt::with_limit(b"down", 10),
+        },
+        CallFailureKind::BadRequest => CallError::BadRequest {
+            failures: vec![crate::ValidationFailure {
+                property: Some("message[0].body".into()),
+                failure_code: FailureCode::from("InvalidJson"),
+                details: "bad".into(),
+            }],
+        },
+        _ => CallError::Request {
+            reason: "not sent".into(),
+        },
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The core against a model: random items, call sizes, limits, answers (accepted,
+    /// rejected, unreadable elements, failed calls), stops, deadlines and early finishes,
+    /// with a fake clock. Every item gets exactly one outcome, with its own message; nothing
+    /// is accepted without a result that accepts it; nothing that may have reached the
+    /// service is offered for resending; no call starts after the deadline or a stop; memory
+    /// stays bounded.
+    #[test]
+    fn every_item_gets_exactly_one_outcome(
+        valid in proptest::collection::vec(proptest::bool::weighted(0.85), 0..60),
+        call_size in 1usize..6,
+        limit in 1usize..4,
+        deadline in proptest::option::of(1u64..20),
+        steps in proptest::collection::vec(step(), 0..40),
+    ) {
+        let endpoint = endpoint();
+        let messages: Vec<Message> = valid
+            .iter()
+            .enumerate()
+            .map(|(i, valid)| {
+                let from = if *valid { "Example" } else { "" };
+                Message::new(format!("4477009{i:05}"), from, "Hello")
+            })
+            .collect();
+        let total = messages.len();
+        let mut input = messages.into_iter();
+        let start = Instant::now();
+        let mut now = start;
+        let deadline = deadline.map(|secs| start + Duration::from_secs(secs));
+        let mut batch = Batch::<SendMessages>::new(options(call_size), limit);
+        batch.set_deadline(deadline);
+        let mut in_flight: Vec<Call> = Vec::new();
+        let mut outcomes: Vec<Option<MessageOutcome<Message>>> = (0..total).map(|_| None).collect();
+        // Per item: the call that carried it, and what its answer said for it (None: it
+        // may have reached the service without a readable result).
+        let mut carried: Vec<Option<(usize, Option<bool>)>> = vec![None; total];
+        let mut stopped = false;
+        let mut steps = steps.into_iter();
+        let mut given = 0;
+        loop {
+            batch.fill(&mut input);
+            while let Some(call) = batch.poll_call(&endpoint, now) {
+                prop_assert!(!stopped, "a call started after a stop");
+                prop_assert!(deadline.is_none_or(|d| now < d), "a call started after the deadline");
+                in_flight.push(call);
+            }
+            prop_assert!(in_flight.len() <= limit);
+            while let Some(event) = batch.poll_event() {
+                match event {
+                    Event::CallStarting { call, items } => {
+                        for index in items {
+                            carried[index] = Some((call, None));
+                        }
+                    }
+                    Event::Outcome(outcome) => {
+                        let index = outcome.index;
+                        prop_assert_eq!(&outcome.message.to, &format!("4477009{index:05}"));
+                        prop_assert!(outcomes[index].is_none(), "two outcomes for {}", index);
+                        given += 1;
+                        outcomes[index] = Some(outcome);
+                    }
+                    _ => {}
+                }
+            }
+            // In flight, one call ready, one being filled.
+            prop_assert!(
+                batch.taken() - given <= (limit + 1) * call_size,
+                "holds {} items", batch.taken() - given
+            );
+            if batch.is_done() {
+                break;
+            }
+            match steps.next() {
+                Some(Step::Answer(at, answer)) if !in_flight.is_empty() => {
+                    let call = in_flight.remove(at % in_flight.len());
+                    let items = batch.call_items(call.index);
+                    let result = match answer {
+                        Answer::Results { pattern, unreadable } => {
+                            let results = items
+                                .iter()
+                                .enumerate()
+                                .map(|(position, &index)| {
+                                    if unreadable == Some(position) {
+                                        carried[index] = Some((call.index, None));
+                                        return Err(UnreadableResult {
+                                            reason: "x".into(),
+                                            result: Excerpt::with_limit(b"{}", 10),
+                                        });
+                                    }
+                                    let accepted = pattern & (1 << (position % 8)) != 0;
+                                    carried[index] = Some((call.index, Some(accepted)));
+                                    Ok(MessageResult::new("x", accepted))
+                                })
+                                .collect();
+                            Ok(results)
+                        }
+                        Answer::Fails(kind) => Err(failure_of(kind)),
+                    };
+                    batch.record(call.index, result, 1);
+                }
+                Some(Step::Answer(..)) => {}
+                Some(Step::Stop) => {
+                    batch.stop();
+                    stopped = true;
+                }
+                Some(Step::Wait(secs)) => {
+                    now += Duration::from_secs(secs);
+                    batch.handle_timeout(now);
+                }
+                Some(Step::Finish) | None => {
+                    batch.finish();
+                    in_flight.clear();
+                }
+            }
+        }
+        // A shell that accounts for its whole input pushes the rest.
+        for message in input {
+            batch.push(message);
+        }
+        while let Some(event) = batch.poll_event() {
+            if let Event::Outcome(outcome) = event {
+                let index = outcome.index;
+                prop_assert!(outcomes[index].is_none());
+                outcomes[index] = Some(outcome);
+            }
+        }
+        for (index, outcome) in outcomes.iter().enumerate() {
+            let outcome = outcome.as_ref().expect("every item has an outcome");
+            if !valid[index] {
+                let rejected_by_client = matches!(outcome.outcome, Outcome::Rejected { by: RejectedBy::Client, .. });
+                prop_assert!(rejected_by_client);
+                continue;
+            }
+            match (&outcome.outcome, carried[index]) {
+                (Outcome::Accepted, Some((_, Some(true)))) => {}
+                (Outcome::Accepted, other) => prop_assert!(false, "{} accepted without a result: {:?}", index, other),
+                (Outcome::Rejected { by: RejectedBy::Service, .. }, Some(_)) => {}
+                (Outcome::NotSent { reason }, carried) => {
+                    if carried.is_some_and(|(_, said)| said.is_none()) && outcome.is_safe_to_resend() {
+                        // Only a call refused as a whole, or handed back, may be resent.
+                        let never_reached = matches!(
+                            reason,
+                            NotSentReason::CallFailed { failure, .. } if !failure.may_have_reached_service()
+                        ) || matches!(reason, NotSentReason::Stopped { .. });
+                        prop_assert!(never_reached, "{} offered for resending: {:?}", index, reason);
+                    }
+                    if carried.is_none() {
+                        prop_assert!(outcome.is_safe_to_resend(), "{} never sent: {:?}", index, reason);
+                    }
+                }
+                (other, carried) => prop_assert!(false, "{}: {:?} {:?}", index, other, carried),
+            }
         }
     }
 }

@@ -62,6 +62,7 @@ pub struct SandboxBuilder {
     credentials: Credentials,
     max_body_bytes: usize,
     port: u16,
+    count_only: bool,
 }
 
 /// One request the sandbox received on the send path, whatever it answered.
@@ -180,9 +181,16 @@ impl Sandbox {
     }
 
     /// Every message the sandbox answered (or, with a [`Fault::Delay`], is about to answer)
-    /// `successful: true`, in the order the answers were decided.
+    /// `successful: true`, in the order the answers were decided. Always empty for a sandbox
+    /// that only counts ([`SandboxBuilder::count_only`]): see
+    /// [`accepted_count`](Self::accepted_count).
     pub fn accepted(&self) -> Vec<Message> {
         self.shared.lock().accepted.clone()
+    }
+
+    /// How many messages the sandbox answered `successful: true` (kept or only counted).
+    pub fn accepted_count(&self) -> usize {
+        self.shared.lock().accepted_count
     }
 
     /// Every request to the send path, in the order the answers were decided (a call is recorded
@@ -246,13 +254,22 @@ impl SandboxBuilder {
         self
     }
 
+    /// Counts the messages it accepts ([`Sandbox::accepted_count`]) instead of keeping them
+    /// ([`Sandbox::accepted`] stays empty), so that it can take millions of messages in
+    /// bounded memory. Calls are still recorded.
+    pub fn count_only(mut self) -> SandboxBuilder {
+        self.count_only = true;
+        self
+    }
+
     /// Binds `127.0.0.1` on the port (by default an ephemeral one) and starts serving on a new
     /// thread.
     ///
     /// # Errors
     ///
     /// When the user name is empty or contains `:` (`InvalidInput`), or the port cannot be
-    /// bound (`AddrInUse` when another program has it), or the server's thread or runtime cannot be started.
+    /// bound (`AddrInUse` when another program has it), or the server's thread or runtime
+    /// cannot be started.
     pub fn start(self) -> std::io::Result<Sandbox> {
         let username = self.credentials.username();
         if username.is_empty() || username.contains(':') {
@@ -276,6 +293,7 @@ impl SandboxBuilder {
         let shared = Arc::new(Shared {
             credentials: self.credentials,
             max_body_bytes: self.max_body_bytes,
+            count_only: self.count_only,
             state: Mutex::default(),
         });
         let (stop, stopped) = oneshot::channel();
@@ -300,6 +318,7 @@ impl Default for SandboxBuilder {
             credentials: Credentials::new(Sandbox::USERNAME, Sandbox::PASSWORD),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             port: 0,
+            count_only: false,
         }
     }
 }
@@ -310,6 +329,7 @@ impl fmt::Debug for SandboxBuilder {
             .field("credentials", &self.credentials)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("port", &self.port)
+            .field("count_only", &self.count_only)
             .finish()
     }
 }
@@ -318,12 +338,14 @@ impl fmt::Debug for SandboxBuilder {
 struct Shared {
     credentials: Credentials,
     max_body_bytes: usize,
+    count_only: bool,
     state: Mutex<State>,
 }
 
 #[derive(Default)]
 struct State {
     accepted: Vec<Message>,
+    accepted_count: usize,
     calls: Vec<RecordedCall>,
     faults: VecDeque<Fault>,
 }
@@ -331,6 +353,16 @@ struct State {
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl State {
+    /// Keeps (or, counting only, counts) messages accepted.
+    fn accept(&mut self, messages: &[Message], count_only: bool) {
+        self.accepted_count += messages.len();
+        if !count_only {
+            self.accepted.extend(messages.iter().cloned());
+        }
     }
 }
 

@@ -93,8 +93,10 @@ fn parse_array(text: &str) -> Payload {
 
     let mut messages = Vec::with_capacity(raw_items.len());
     let mut failures = Vec::new();
+    // Failures come in the order of the text: positions are found in one pass over it.
+    let mut positions = Positions::new(text);
     for (index, raw) in raw_items.iter().enumerate() {
-        match parse_item(text, index, raw) {
+        match parse_item(text, index, raw, &mut positions) {
             Ok(message) => messages.push(message),
             Err(failure) => failures.push(failure),
         }
@@ -102,7 +104,7 @@ fn parse_array(text: &str) -> Payload {
     if let Err(error) = structure {
         let at = json_net_offset(text, 0, &error);
         let path = path_at(text, at);
-        failures.push(invalid_json(text, &path, at, &error));
+        failures.push(invalid_json(text, &path, at, &error, &mut positions));
     } else if raw_items.is_empty() {
         let details = "The array is empty: send one or more Message objects.".to_owned();
         failures.push(whole_payload(details));
@@ -118,7 +120,12 @@ fn parse_array(text: &str) -> Payload {
 }
 
 /// Reads item `index` of the array, whose text is `raw` inside `text`.
-fn parse_item(text: &str, index: usize, raw: &RawValue) -> Result<Message, ValidationFailure> {
+fn parse_item(
+    text: &str,
+    index: usize,
+    raw: &RawValue,
+    positions: &mut Positions<'_>,
+) -> Result<Message, ValidationFailure> {
     let item = raw.get();
     let mut deserializer = serde_json::Deserializer::from_str(item);
     serde_path_to_error::deserialize::<_, Message>(&mut deserializer).map_err(|error| {
@@ -138,7 +145,7 @@ fn parse_item(text: &str, index: usize, raw: &RawValue) -> Result<Message, Valid
                 }
             }
         }
-        invalid_json(text, &path, at, error.inner())
+        invalid_json(text, &path, at, error.inner(), positions)
     })
 }
 
@@ -226,11 +233,12 @@ fn invalid_json(
     path: &[Segment<'_>],
     at: usize,
     error: &serde_json::Error,
+    positions: &mut Positions<'_>,
 ) -> ValidationFailure {
     let details = format!(
         "{}{}",
         describe(text, at, error),
-        Position::at(text, at).suffix(path)
+        positions.at(at).suffix(path)
     );
     ValidationFailure {
         property: property(path),
@@ -330,6 +338,50 @@ impl Position {
             self.line,
             self.position
         )
+    }
+}
+
+/// Positions in one text, found by walking it forward from the last one asked for: asked in
+/// increasing order (as a body's failures are), all of them together take one pass over the
+/// text, so a body with thousands of failures is answered in linear time.
+struct Positions<'a> {
+    text: &'a str,
+    /// The byte offset of the last position found, and that position.
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            offset: 0,
+            line: 1,
+            column: 0,
+        }
+    }
+
+    /// The position of byte `at` (a character boundary; clamped to the text).
+    fn at(&mut self, at: usize) -> Position {
+        let at = at.min(self.text.len());
+        if at < self.offset || !self.text.is_char_boundary(at) {
+            // Backwards (or inside a character): from the start, as `Position::at` does.
+            return Position::at(self.text, at);
+        }
+        for c in self.text[self.offset..at].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.column = 0;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.offset = at;
+        Position {
+            line: self.line,
+            position: self.column,
+        }
     }
 }
 

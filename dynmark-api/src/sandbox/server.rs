@@ -112,7 +112,7 @@ async fn handle(
             _ => answer.messages,
         };
         if accepted {
-            state.accepted.extend(answer.accepted.iter().cloned());
+            state.accept(&answer.accepted, shared.count_only);
         }
         state.calls.push(RecordedCall {
             messages,
@@ -177,8 +177,9 @@ async fn misbehave(fault: Fault, answer: Answer, control: Arc<Control>) -> Respo
 impl Shared {
     /// Records a call answered with `answer` (sent with `status`), and the messages it accepted.
     fn record(&self, answer: &Answer, status: u16) {
+        let count_only = self.count_only;
         let mut state = self.lock();
-        state.accepted.extend(answer.accepted.iter().cloned());
+        state.accept(&answer.accepted, count_only);
         state.calls.push(RecordedCall {
             messages: answer.messages,
             status,

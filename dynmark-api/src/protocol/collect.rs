@@ -1,0 +1,93 @@
+//! Gathering a batch's events into a [`SendReport`] (what `send` and `call` return).
+
+use crate::ValidationFailure;
+use crate::error::{CallFailure, SendError};
+use crate::protocol::batch::Event;
+use crate::report::{Outcome, SendReport};
+
+/// Gathers the [`Event`]s of one batch into the report of [`Client::send`](crate::Client::send):
+/// every item with its outcome, in input order, and the calls that failed as a whole.
+///
+/// It holds every item until the end: for sends too large to keep in memory, consume the
+/// events (or a client's streaming send) instead.
+#[derive(Debug)]
+pub struct Collector<T> {
+    entries: Vec<Option<(T, Outcome)>>,
+    accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
+    failures: Vec<CallFailure>,
+    attempts: Vec<(usize, u32)>,
+    calls: usize,
+}
+
+impl<T> Default for Collector<T> {
+    fn default() -> Self {
+        Collector {
+            entries: Vec::new(),
+            accepted_with_failures: Vec::new(),
+            failures: Vec::new(),
+            attempts: Vec::new(),
+            calls: 0,
+        }
+    }
+}
+
+impl<T> Collector<T> {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Collector::default()
+    }
+
+    /// Takes one event.
+    pub fn add(&mut self, event: Event<T>) {
+        match event {
+            Event::Outcome(outcome) => {
+                let index = outcome.index;
+                if self.entries.len() <= index {
+                    self.entries.resize_with(index + 1, || None);
+                }
+                if !outcome.accepted_with_failures.is_empty() {
+                    self.accepted_with_failures
+                        .push((index, outcome.accepted_with_failures));
+                }
+                self.entries[index] = Some((outcome.message, outcome.outcome));
+            }
+            Event::CallStarting { call, .. } | Event::CallReleased { call, .. } => {
+                self.calls = self.calls.max(call + 1);
+            }
+            Event::CallFinished {
+                call,
+                items,
+                attempts,
+                failure,
+            } => {
+                self.calls = self.calls.max(call + 1);
+                if attempts > 1 {
+                    self.attempts.push((call, attempts));
+                }
+                if let Some(error) = failure {
+                    self.failures.push(CallFailure { call, items, error });
+                }
+            }
+        }
+    }
+
+    /// The report, in input order. `Err` when a call failed as a whole or a message is not
+    /// sent (the deadline, a stop, an unreadable result); it still carries the report.
+    ///
+    /// Every item of a batch driven to its end has exactly one outcome; should one be missing
+    /// (events not all given), the report holds the items that have one.
+    pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
+        let (messages, outcomes): (Vec<T>, Vec<Outcome>) =
+            self.entries.into_iter().flatten().unzip();
+        let report = SendReport::from_parts(messages, outcomes)
+            .with_accepted_failures(self.accepted_with_failures)
+            .with_attempts(self.attempts);
+        let mut failures = self.failures;
+        if failures.is_empty() && report.counts().not_sent == 0 {
+            Ok(report)
+        } else {
+            failures.sort_by_key(|failure| failure.call);
+            Err(SendError::new(report, failures, self.calls))
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The async client's streaming send: [`Sending`], the one loop that drives a
+//! [`Batch`](crate::protocol::Batch) for [`Client`](crate::Client) (`send` and `call` collect
+//! it).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
+use futures_util::stream::{FuturesUnordered, Stream};
+
+use crate::client::Client;
+use crate::error::{CallError, SendError};
+use crate::operation::BatchOperation;
+use crate::protocol::{Batch, Call, Collector, Event, ItemResults, StopHandle};
+use crate::report::{MessageOutcome, SendReport};
+
+/// What performing one call came to: its result and how many attempts it took.
+pub(crate) type Performed<R> = (Result<ItemResults<R>, CallError>, u32);
+
+/// A streaming send in progress ([`Client::send_stream`], [`Client::call_stream`]): a
+/// [`Stream`] of one [`MessageOutcome`] per input message, each as soon as it is known (the
+/// message handed back with it), not in input order.
+///
+/// Messages are taken from the input only as the calls being prepared need them, so memory
+/// stays bounded by the calls in flight times the call size, whatever the number of messages.
+/// Each call runs as its own tokio task (the request written, the answer read and parsed
+/// there); this stream validates, splits, serializes and tallies.
+///
+/// - [`events`](Self::events) gives every [`Event`] instead: each call's
+///   [`CallStarting`](Event::CallStarting) *before* its request is written (the request goes
+///   out only once the next event is asked for, so "these messages are in flight" can be
+///   journaled first), the outcomes, and each call's
+///   [`CallFinished`](Event::CallFinished).
+/// - [`report`](Self::report) collects everything into a [`SendReport`], as
+///   [`Client::send`] does.
+/// - [`deadline`](Self::deadline) / [`time_limit`](Self::time_limit): no call starts after it
+///   (default: the client's [`send_deadline`](crate::ClientBuilder::send_deadline)).
+/// - [`stop_handle`](Self::stop_handle): a graceful stop from anywhere.
+///
+/// When the stream ends, every message it took has its outcome; after a deadline or a stop it
+/// takes no further message from the input (those are still yours, never sent). An empty
+/// input makes no call and ends at once.
+///
+/// # Dropping it
+///
+/// Dropping the stream before it ends aborts the calls in flight. What you have been given is
+/// exact: each outcome received is final, and each [`CallStarting`](Event::CallStarting)
+/// without its [`CallFinished`](Event::CallFinished) names messages that **may have reached
+/// the service** (their call may have been written, and its answer is lost). Messages taken
+/// from the input without an outcome yet and not in such a call were never sent; messages
+/// never taken are still in your input. With only the outcome stream (not
+/// [`events`](Self::events)) you cannot tell those two kinds apart: to stop early and keep
+/// an exact account, use [`stop_handle`](Self::stop_handle) and read the stream to its end.
+#[must_use = "a stream does nothing unless polled"]
+pub struct Sending<Op: BatchOperation, S> {
+    client: Client,
+    input: Pin<Box<S>>,
+    input_done: bool,
+    batch: Batch<Op>,
+    started: bool,
+    deadline: Option<Instant>,
+    time_limit: Option<Duration>,
+    stop: StopHandle,
+    /// Take the whole input even after a stop, so that every input message is reported (the
+    /// collectors: `send`, `call`, `report`).
+    account_for_all: bool,
+    /// Calls whose `CallStarting` is queued and not yet given out.
+    waiting: BTreeMap<usize, Call>,
+    /// Calls whose `CallStarting` was given out: written at the next poll.
+    announced: Vec<Call>,
+    tasks: FuturesUnordered<Task<Op::ItemResult>>,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+// Nothing in a `Sending` is pinned structurally: the input is boxed, the items sit in `Vec`s.
+impl<Op: BatchOperation, S> Unpin for Sending<Op, S> {}
+
+impl<Op, S> Sending<Op, S>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    S: Stream<Item = Op::Item>,
+{
+    pub(crate) fn new(client: Client, items: S) -> Self {
+        let settings = client.settings();
+        let batch = Batch::new(settings.options, settings.calls_in_flight);
+        Sending {
+            input: Box::pin(items),
+            input_done: false,
+            batch,
+            started: false,
+            deadline: None,
+            time_limit: settings.send_deadline,
+            stop: StopHandle::new(),
+            account_for_all: false,
+            waiting: BTreeMap::new(),
+            announced: Vec::new(),
+            tasks: FuturesUnordered::new(),
+            sleep: None,
+            client,
+        }
+    }
+
+    /// No call starts at or after `deadline` (overrides the client's
+    /// [`send_deadline`](crate::ClientBuilder::send_deadline)). Calls in flight then end
+    /// within their own timeout; the messages whose calls never started are reported
+    /// [`DeadlinePassed`](crate::NotSentReason::DeadlinePassed), safe to send again.
+    pub fn deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self.time_limit = None;
+        self
+    }
+
+    /// [`deadline`](Self::deadline) at `limit` after the send's start (its first poll).
+    pub fn time_limit(mut self, limit: Duration) -> Self {
+        self.deadline = None;
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// A handle that stops this send gracefully from another task or thread: no further call
+    /// starts, the calls in flight finish, and the messages whose calls never started are
+    /// reported [`StopRequested`](crate::NotSentReason::StopRequested), safe to send again.
+    pub fn stop_handle(&self) -> StopHandle {
+        self.stop.clone()
+    }
+
+    /// Stops this send with `handle` (for one handle shared by several sends).
+    pub fn stop_with(mut self, handle: StopHandle) -> Self {
+        self.stop = handle;
+        self
+    }
+
+    /// Every event instead of the outcomes only.
+    pub fn events(self) -> Events<Op, S> {
+        Events { sending: self }
+    }
+
+    /// Runs the send to its end and collects a [`SendReport`]: every input message (the whole
+    /// input is read, even after a deadline or a stop, so each gets its outcome) with its
+    /// outcome, in input order. `Err` when a call failed as a whole or a message was not sent;
+    /// it still holds the report.
+    pub async fn report(mut self) -> Result<SendReport<Op::Item>, SendError<Op::Item>> {
+        self.account_for_all = true;
+        let mut collector = Collector::new();
+        while let Some(event) = std::future::poll_fn(|cx| self.poll_event(cx)).await {
+            collector.add(event);
+        }
+        collector.finish()
+    }
+
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Event<Op::Item>>> {
+        if !self.started {
+            self.started = true;
+            let deadline = self
+                .deadline
+                .or_else(|| self.time_limit.map(|limit| Instant::now() + limit));
+            self.batch.set_deadline(deadline);
+        }
+        loop {
+            if self.stop.is_stopped() {
+                self.batch.stop();
+            }
+            // The consumer has seen these calls' `CallStarting`: write them now, unless no
+            // call may start any more (then they were never sent).
+            for call in std::mem::take(&mut self.announced) {
+                if self.batch.should_stop() {
+                    self.batch.release(call);
+                } else {
+                    self.spawn(call);
+                }
+            }
+            if let Some(event) = self.batch.poll_event() {
+                if let Event::CallStarting { call, .. } = &event
+                    && let Some(call) = self.waiting.remove(call)
+                {
+                    self.announced.push(call);
+                }
+                return Poll::Ready(Some(event));
+            }
+            if let Poll::Ready(Some((call, (result, attempts)))) = self.tasks.poll_next_unpin(cx) {
+                self.batch.record(call, result, attempts);
+                continue;
+            }
+            let mut input_pending = false;
+            let draining = self.account_for_all && self.batch.should_stop();
+            if !self.input_done && (self.batch.wants_items() || draining) {
+                match self.input.as_mut().poll_next(cx) {
+                    Poll::Ready(Some(item)) => {
+                        self.batch.push(item);
+                        continue;
+                    }
+                    Poll::Ready(None) => {
+                        self.input_done = true;
+                        self.batch.end_input();
+                        continue;
+                    }
+                    Poll::Pending => input_pending = true,
+                }
+            }
+            let endpoint = &self.client.settings().endpoint;
+            if let Some(call) = self.batch.poll_call(endpoint, Instant::now()) {
+                self.waiting.insert(call.index, call);
+                continue;
+            }
+            if input_pending && self.batch.in_flight() == 0 && self.batch.has_partial_call() {
+                // The input is slow to come and nothing is in flight: send what there is.
+                self.batch.flush();
+                continue;
+            }
+            if self.batch.is_done() && (self.input_done || !self.account_for_all) {
+                return Poll::Ready(None);
+            }
+            // Waiting: get the next call's request ready meanwhile.
+            if self.batch.prepare(endpoint) {
+                continue;
+            }
+            if let Some(at) = self.batch.poll_timeout() {
+                let sleep = self
+                    .sleep
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at.into())));
+                if sleep.as_mut().poll(cx).is_ready() {
+                    self.batch.handle_timeout(Instant::now().max(at));
+                    continue;
+                }
+            }
+            self.stop.register(cx.waker());
+            if self.stop.is_stopped() {
+                continue;
+            }
+            return Poll::Pending;
+        }
+    }
+
+    /// Writes `call`: performs it on its own task.
+    fn spawn(&mut self, call: Call) {
+        let client = self.client.clone();
+        let deadline = self.batch.deadline();
+        let index = call.index;
+        let handle = tokio::spawn(client.perform::<Op>(call.request, call.items, deadline));
+        self.tasks.push(Task {
+            call: index,
+            handle,
+        });
+    }
+}
+
+impl<Op, S> Stream for Sending<Op, S>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    S: Stream<Item = Op::Item>,
+{
+    type Item = MessageOutcome<Op::Item>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match ready!(this.poll_event(cx)) {
+                Some(Event::Outcome(outcome)) => return Poll::Ready(Some(outcome)),
+                Some(_) => {}
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl<Op: BatchOperation, S> fmt::Debug for Sending<Op, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sending")
+            .field("operation", &Op::OPERATION_ID)
+            .field("taken", &self.batch.taken())
+            .field("in_flight", &self.batch.in_flight())
+            .field("deadline", &self.batch.deadline())
+            .field("stopped", &self.stop.is_stopped())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every [`Event`] of a streaming send ([`Sending::events`]).
+///
+/// A call's request is written only after its [`CallStarting`](Event::CallStarting) was given
+/// out and the next event is asked for.
+#[must_use = "a stream does nothing unless polled"]
+#[derive(Debug)]
+pub struct Events<Op: BatchOperation, S> {
+    sending: Sending<Op, S>,
+}
+
+impl<Op, S> Events<Op, S>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    S: Stream<Item = Op::Item>,
+{
+    /// A handle that stops this send gracefully ([`Sending::stop_handle`]).
+    pub fn stop_handle(&self) -> StopHandle {
+        self.sending.stop_handle()
+    }
+}
+
+impl<Op, S> Stream for Events<Op, S>
+where
+    Op: BatchOperation + 'static,
+    Op::ItemResult: Send + 'static,
+    S: Stream<Item = Op::Item>,
+{
+    type Item = Event<Op::Item>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().sending.poll_event(cx)
+    }
+}
+
+/// One call's task; aborted when dropped (the send was dropped).
+struct Task<R> {
+    call: usize,
+    handle: tokio::task::JoinHandle<Performed<R>>,
+}
+
+impl<R> Future for Task<R> {
+    type Output = (usize, Performed<R>);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let performed = match ready!(Pin::new(&mut this.handle).poll(cx)) {
+            Ok(performed) => performed,
+            Err(error) if error.is_panic() => (Err(CallError::panicked(error.into_panic())), 1),
+            // Cancelled: only when its runtime shuts down; it may have been sent.
+            Err(_) => (Err(CallError::NotRecorded), 1),
+        };
+        Poll::Ready((this.call, performed))
+    }
+}
+
+impl<R> Drop for Task<R> {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
