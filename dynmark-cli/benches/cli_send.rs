@@ -1,7 +1,8 @@
 //! The CLI beside the library, in the same run: N rows from a CSV to a sandbox on 127.0.0.1
-//! through `dynmark send --journal` (and without the journal), and the same rows through the
-//! library's `Client::send` in a process of its own. Each runs as a child process against a
-//! fresh in-process sandbox; peak RSS is the child's `VmHWM`.
+//! through `dynmark send --journal` (and without the journal), and the same rows read with `csv`
+//! + serde and sent through the library's streaming send (`Client::send_stream`) in a process of
+//! its own. Each runs as a child process against a fresh in-process counting sandbox; peak RSS
+//! is the child's `VmHWM`.
 //!
 //! ```text
 //! cargo bench -p dynmark-cli --bench cli_send -- --rows 100000
@@ -41,7 +42,7 @@ fn main() {
         let file = dir.path().join(format!("rows-{rows}.csv"));
         write_rows(&file, rows);
         for variant in ["library", "cli", "cli+journal"] {
-            let sandbox = Sandbox::start().expect("sandbox");
+            let sandbox = Sandbox::builder().count_only().start().expect("sandbox");
             let journal = dir.path().join(format!("{variant}-{rows}.sqlite"));
             let mut command = match variant {
                 "library" => {
@@ -68,7 +69,7 @@ fn main() {
                 }
             };
             let (elapsed, peak_kib) = run(&mut command);
-            let accepted = sandbox.accepted().len();
+            let accepted = sandbox.accepted_count();
             assert_eq!(accepted, rows, "{variant}: every row accepted");
             println!(
                 "variant={variant} rows={rows} secs={:.2} msgs_per_s={:.0} peak_rss_mib={:.1}",
@@ -126,8 +127,10 @@ fn write_rows(path: &Path, rows: usize) {
     out.flush().expect("flush");
 }
 
-/// The baseline: the same rows read with `csv` + serde into messages and sent with the library.
+/// The baseline: the same rows read with `csv` + serde, streamed through the library.
 fn library_child(base_url: &str, file: &Path) {
+    use futures_util::StreamExt as _;
+
     #[derive(serde::Deserialize)]
     struct Row {
         to: String,
@@ -136,14 +139,13 @@ fn library_child(base_url: &str, file: &Path) {
         #[serde(rename = "clientRef")]
         client_ref: String,
     }
-    let messages: Vec<dynmark_api::Message> = csv::Reader::from_path(file)
+    let rows = csv::Reader::from_path(file)
         .expect("open")
-        .deserialize::<Row>()
+        .into_deserialize::<Row>()
         .map(|row| {
             let row = row.expect("a row");
             dynmark_api::Message::new(row.to, row.from, row.body).with_client_ref(row.client_ref)
-        })
-        .collect();
+        });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -155,7 +157,12 @@ fn library_child(base_url: &str, file: &Path) {
             .base_url(base_url)
             .build()
             .expect("client");
-        let report = client.send(messages).await.expect("sent");
-        assert!(report.all_accepted());
+        let mut outcomes = client.send_stream(futures_util::stream::iter(rows));
+        let mut accepted = 0usize;
+        while let Some(outcome) = outcomes.next().await {
+            assert!(outcome.outcome.is_accepted(), "{:?}", outcome.outcome);
+            accepted += 1;
+        }
+        assert!(accepted > 0);
     });
 }

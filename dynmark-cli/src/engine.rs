@@ -20,7 +20,7 @@ pub enum Step {
     /// first): its messages are not in flight any more.
     CallReleased(Vec<usize>),
     /// What became of one message.
-    Outcome(MessageOutcome<Message>),
+    Outcome(Box<MessageOutcome<Message>>),
     /// A call is over: every message it carried has had its outcome.
     CallFinished,
 }
@@ -40,7 +40,7 @@ pub async fn send<E>(
         let step = match event {
             Event::CallStarting { items, .. } => Step::CallStarting(items),
             Event::CallReleased { items, .. } => Step::CallReleased(items),
-            Event::Outcome(outcome) => Step::Outcome(outcome),
+            Event::Outcome(outcome) => Step::Outcome(Box::new(outcome)),
             Event::CallFinished { .. } => Step::CallFinished,
             // An event this version does not know says nothing about the journal.
             _ => continue,

@@ -9,7 +9,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use dynmark_api::{Client, Message, NotSentReason, Outcome, RejectedBy, StopHandle};
+use dynmark_api::{
+    Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy, StopHandle,
+};
 
 use crate::cli::SendArgs;
 use crate::engine::{self, Step};
@@ -210,8 +212,11 @@ impl Job {
                 let Some(pending) = self.pending.remove(&outcome.index) else {
                     return Ok(());
                 };
-                let accepted_with_failures = outcome.accepted_with_failures;
-                let outcome = outcome.outcome;
+                let MessageOutcome {
+                    outcome,
+                    accepted_with_failures,
+                    ..
+                } = *outcome;
                 if self.journal.is_some() && pending.announced {
                     let state = match &outcome {
                         Outcome::Accepted => Some(State::Accepted),
