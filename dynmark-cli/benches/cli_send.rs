@@ -1,7 +1,7 @@
 //! The CLI beside the library, in the same run: N rows from a CSV to a sandbox on 127.0.0.1
-//! through `dynmark send --journal` (and without the journal), and the same rows read with `csv`
-//! + serde and sent through the library's streaming send (`Client::send_stream`) in a process of
-//! its own. Each runs as a child process against a fresh in-process counting sandbox; peak RSS
+//! through `dynmark send --journal` (also without the journal, and with `--durable-journal`), and the same rows read with
+//! `csv` and serde and sent through the library's streaming send (`Client::send_stream`) in a
+//! process of its own. Each runs as a child process against a fresh in-process counting sandbox; peak RSS
 //! is the child's `VmHWM`.
 //!
 //! ```text
@@ -41,7 +41,7 @@ fn main() {
     for rows in sizes {
         let file = dir.path().join(format!("rows-{rows}.csv"));
         write_rows(&file, rows);
-        for variant in ["library", "cli", "cli+journal"] {
+        for variant in ["library", "cli", "cli+journal", "cli+durable-journal"] {
             let sandbox = Sandbox::builder().count_only().start().expect("sandbox");
             let journal = dir.path().join(format!("{variant}-{rows}.sqlite"));
             let mut command = match variant {
@@ -57,8 +57,11 @@ fn main() {
                 _ => {
                     let mut command = Command::new(env!("CARGO_BIN_EXE_dynmark"));
                     command.args(["send", "--quiet"]);
-                    if variant == "cli+journal" {
+                    if variant != "cli" {
                         command.arg("--journal").arg(&journal);
+                    }
+                    if variant == "cli+durable-journal" {
+                        command.arg("--durable-journal");
                     }
                     command
                         .arg(&file)

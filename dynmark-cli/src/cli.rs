@@ -91,6 +91,10 @@ pub struct SendArgs {
     /// not gone out (accepted rows are skipped, rows that may have reached the service listed).
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
+    /// With --journal: sync each journal commit to the disk, so that it survives a power cut
+    /// too (a kill never loses a commit, even without this); slower.
+    #[arg(long, requires = "journal")]
+    pub durable_journal: bool,
     /// With --journal: send again rows that may have reached the service (they may be
     /// delivered twice).
     #[arg(long, requires = "journal")]

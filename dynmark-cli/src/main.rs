@@ -86,7 +86,7 @@ async fn run(cli: Cli) -> Result<u8, Fatal> {
         Command::Send(args) if args.dry_run => check::run(&args.input, open(&args.input)?),
         Command::Send(args) => {
             let rows = open(&args.input)?;
-            let stop = dynmark_api::StopHandle::new();
+            let stop = engine::Stop::default();
             tokio::spawn(stop_on_ctrl_c(stop.clone()));
             send::run(&args, rows, stop).await
         }
@@ -96,13 +96,14 @@ async fn run(cli: Cli) -> Result<u8, Fatal> {
 
 /// The first Ctrl-C stops the send gracefully; a second one ends the process at once (the
 /// journal stays exact: rows in flight are found uncertain by the next run).
-async fn stop_on_ctrl_c(stop: dynmark_api::StopHandle) {
+async fn stop_on_ctrl_c(stop: engine::Stop) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }
     stop.stop();
     eprintln!(
-        "stopping: no new calls; waiting for the calls in flight (Ctrl-C again quits at once)"
+        "stopping: no more rows are read; the calls for rows already read finish (Ctrl-C again \
+         quits at once)"
     );
     if tokio::signal::ctrl_c().await.is_ok() {
         std::process::exit(130);

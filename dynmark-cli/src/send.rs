@@ -7,14 +7,13 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::task::{Poll, ready};
 use std::time::Duration;
 
-use dynmark_api::{
-    Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy, StopHandle,
-};
+use dynmark_api::{Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy};
 
 use crate::cli::SendArgs;
-use crate::engine::{self, Step};
+use crate::engine::{self, Step, Stop};
 use crate::input::{Row, Rows};
 use crate::journal::{self, Journal, State};
 use crate::outcome::{ReportRow, RowOutcome};
@@ -78,6 +77,9 @@ impl Service {
         })
     }
 }
+
+/// How many rows the reading thread may be ahead of the send.
+const READ_AHEAD: usize = 1024;
 
 /// A row handed to the library, waiting for its outcome.
 struct Pending {
@@ -287,12 +289,12 @@ fn changed(row: u64, state: State) -> Fatal {
 }
 
 /// Runs `dynmark send` (not `--dry-run`).
-pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fatal> {
+pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
     let service = Service::connect(args)?;
     let journal = args
         .journal
         .as_deref()
-        .map(|path| Journal::open(path, &service.identity))
+        .map(|path| Journal::open(path, &service.identity, args.durable_journal))
         .transpose()
         .map_err(Fatal::usage_of)?;
     let output =
@@ -322,32 +324,46 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
         call_failed: false,
         fatal: None,
     });
-    let mut rows = rows;
-    let mut reading = std::iter::from_fn(|| {
+    // Rows are read and parsed on a thread of their own, a bounded channel ahead of the send:
+    // a slow input (a pipe) never blocks the calls in flight, and the library sends what it
+    // has when the input makes it wait.
+    let (sender, mut received) = tokio::sync::mpsc::channel(READ_AHEAD);
+    std::thread::Builder::new()
+        .name("dynmark-rows".into())
+        .spawn(move || {
+            for row in rows {
+                if sender.blocking_send(row).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| Fatal::usage(format!("cannot start the reading thread: {e}")))?;
+    let input = futures_util::stream::poll_fn(|cx| {
         loop {
             if job.borrow().fatal.is_some() {
-                return None;
+                return Poll::Ready(None);
             }
-            let row = match rows.next()? {
-                Ok(row) => row,
-                Err(error) => {
+            let row = match ready!(received.poll_recv(cx)) {
+                None => return Poll::Ready(None),
+                Some(Ok(row)) => row,
+                Some(Err(error)) => {
                     job.borrow_mut().fatal = Some(Fatal::usage_of(error));
-                    return None;
+                    return Poll::Ready(None);
                 }
             };
             let mut job = job.borrow_mut();
             match job.admit(row) {
-                Ok(Some((_, message))) => return Some(message),
+                Ok(Some((_, message))) => return Poll::Ready(Some(message)),
                 Ok(None) => {}
                 Err(fatal) => {
                     job.fatal = Some(fatal);
-                    return None;
+                    return Poll::Ready(None);
                 }
             }
         }
     });
     let mut handle = |step| job.borrow_mut().handle(step);
-    let sent = engine::send(&service.client, &mut reading, &stop, &mut handle).await;
+    let sent = engine::send(&service.client, input, &stop, &mut handle).await;
     let mut job = job.into_inner();
     if let Err(fatal) = sent {
         job.fatal.get_or_insert(fatal);
@@ -356,11 +372,11 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
     // and say so (unless the file itself failed).
     if job.fatal.is_none() {
         let reason = if stop.is_stopped() {
-            "not sent: the run was stopped (Ctrl-C) before its call"
+            "not sent: the run was stopped (Ctrl-C) before it was read"
         } else {
             "not sent: an earlier call stopped the run (see the rows that failed)"
         };
-        for row in rows.by_ref() {
+        while let Some(row) = received.recv().await {
             match row.map_err(Fatal::usage_of).and_then(|row| job.admit(row)) {
                 Ok(Some((index, _))) => {
                     if let Some(pending) = job.pending.remove(&index) {

@@ -471,7 +471,7 @@ fn a_failed_call_makes_its_rows_uncertain_and_a_rerun_lists_them_without_resendi
     let file = dir.path().join("rows.csv");
     std::fs::write(&file, numbered_csv(30)).expect("write");
     let journal = dir.path().join("job.sqlite");
-    let run = |extra: &[&str]| {
+    let run = |extra: &[&std::ffi::OsStr]| {
         dynmark_for(&sandbox)
             .args([
                 "send",
@@ -487,29 +487,45 @@ fn a_failed_call_makes_its_rows_uncertain_and_a_rerun_lists_them_without_resendi
             .output()
             .expect("runs")
     };
-    let first = run(&[]);
+    let report = dir.path().join("first.jsonl");
+    let first = run(&["--report".as_ref(), report.as_os_str()]);
     let (stdout, _) = texts(&first);
     assert_eq!(first.status.code(), Some(3), "{stdout}");
+    // The second call's rows (however many the send put in it) may have reached the service.
+    let second_call = sandbox.calls()[1].messages;
+    let uncertain: Vec<u64> = report_lines(&report)
+        .iter()
+        .filter(|line| line["outcome"] == "uncertain")
+        .map(|line| line["row"].as_u64().expect("row"))
+        .collect();
+    assert!(second_call > 0);
+    assert_eq!(uncertain.len(), second_call, "{stdout}");
     assert!(
-        stdout.contains("10 may have reached the service"),
+        stdout.contains(&format!("{second_call} may have reached the service")),
         "{stdout}"
     );
-    assert!(stdout.contains("rows 11-20"), "{stdout}");
     assert_eq!(sandbox.accepted().len(), 30);
 
     let second = run(&[]);
     let (stdout, _) = texts(&second);
     assert_eq!(second.status.code(), Some(3), "{stdout}");
-    assert!(stdout.starts_with("30 rows: 20 accepted (20 in an earlier run), 0 rejected, 0 not sent, 10 may have reached the service"), "{stdout}");
+    let sure = 30 - second_call;
+    assert!(
+        stdout.starts_with(&format!(
+            "30 rows: {sure} accepted ({sure} in an earlier run), 0 rejected, 0 not sent, \
+             {second_call} may have reached the service"
+        )),
+        "{stdout}"
+    );
     assert_eq!(sandbox.accepted().len(), 30, "nothing was sent again");
 
-    let third = run(&["--resend-uncertain"]);
+    let third = run(&["--resend-uncertain".as_ref()]);
     let (stdout, _) = texts(&third);
     assert_eq!(third.status.code(), Some(0), "{stdout}");
     assert_eq!(
         sandbox.accepted().len(),
-        40,
-        "rows 11-20 were sent again, as asked"
+        30 + second_call,
+        "the uncertain rows were sent again, as asked"
     );
 }
 
@@ -582,4 +598,39 @@ fn usage_errors_exit_2() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
     assert!(texts(&output).1.contains("must end in .csv"));
+}
+
+#[test]
+fn rows_are_read_as_calls_need_them_not_all_at_once() {
+    use std::io::Write as _;
+    let sandbox = Sandbox::start().expect("sandbox");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dynmark"))
+        .env("DYNMARK_BASE_URL", sandbox.base_url())
+        .env("DYNMARK_USERNAME", Sandbox::USERNAME)
+        .env("DYNMARK_PASSWORD", Sandbox::PASSWORD)
+        .args(["send", "--quiet", "--batch-size", "100", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let csv = numbered_csv(500);
+    let (first, rest) = csv.split_at(csv.find("row-300\n").expect("row 300") + 8);
+    stdin.write_all(first.as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    // The input is still open: the first 300 rows must be on their way already.
+    let start = std::time::Instant::now();
+    while sandbox.accepted().len() < 300 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the first rows were not sent before the input ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    stdin.write_all(rest.as_bytes()).expect("write");
+    drop(stdin);
+    let output = child.wait_with_output().expect("ends");
+    assert_eq!(output.status.code(), Some(0), "{:?}", texts(&output));
+    assert_eq!(sandbox.accepted().len(), 500);
 }
