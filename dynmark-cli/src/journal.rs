@@ -110,6 +110,8 @@ pub struct Journal {
     connection: Connection,
     /// Rows that were in flight when the last run ended (now uncertain).
     interrupted: u64,
+    /// The highest row with an entry when the run began: rows after it have none (no query).
+    last_row: u64,
 }
 
 impl Journal {
@@ -198,10 +200,14 @@ impl Journal {
                 [],
             )
             .map_err(sqlite)? as u64;
+        let last_row: Option<i64> = connection
+            .query_row("SELECT MAX(row) FROM rows", [], |r| r.get(0))
+            .map_err(sqlite)?;
         Ok(Journal {
             path: path.to_owned(),
             connection,
             interrupted,
+            last_row: last_row.map_or(0, |row| row.max(0) as u64),
         })
     }
 
@@ -210,8 +216,11 @@ impl Journal {
         self.interrupted
     }
 
-    /// What the journal says of `row`.
+    /// What the journal said of `row` when the run began (a run asks before it sends the row).
     pub fn entry(&self, row: u64) -> Result<Option<Entry>, JournalError> {
+        if row > self.last_row {
+            return Ok(None);
+        }
         let mut statement = self
             .connection
             .prepare_cached("SELECT state, fingerprint FROM rows WHERE row = ?1")
@@ -339,13 +348,8 @@ mod tests {
                     (2, State::Rejected, Some("[]".into())),
                 ])
                 .expect("record");
-            assert_eq!(
-                journal.entry(3).expect("entry"),
-                Some(Entry {
-                    state: State::InFlight,
-                    fingerprint: 33
-                })
-            );
+            // What a run asks is what the journal said when it began.
+            assert_eq!(journal.entry(3).expect("entry"), None);
             // Another run cannot use it meanwhile.
             assert!(matches!(
                 Journal::open(&path, service, true),
@@ -359,6 +363,13 @@ mod tests {
         assert_eq!(state(2), Some(State::Rejected));
         assert_eq!(state(3), Some(State::Uncertain));
         assert_eq!(state(4), None);
+        assert_eq!(
+            journal.entry(3).expect("entry"),
+            Some(Entry {
+                state: State::Uncertain,
+                fingerprint: 33
+            })
+        );
         drop(journal);
         assert!(matches!(
             Journal::open(&path, "https://services.dynmark.com as someone", false),
