@@ -13,9 +13,11 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Api, ExtensibleEnum, Field, FieldType, Method, ObjectSchema, Operation, Outcome, Rule, Schema,
-    Sibling,
+    Api, Batch, ExtensibleEnum, Field, FieldType, Method, ObjectSchema, Operation, Outcome, Rule,
+    Schema, Shape, Sibling,
 };
+
+mod call;
 use crate::parse::first_sentence;
 
 /// The code for every schema and operation of `api`; `runtime` is where `dynmark_api`'s
@@ -34,11 +36,26 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
         && runtime.segments[0].ident == "crate";
     let schemas = api.schemas.iter().map(|schema| match schema {
         Schema::Object(object) => object_type(api, object, runtime, inside_runtime),
-        Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration),
+        Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration, runtime),
     });
+    let names: Vec<Ident> = api
+        .schemas
+        .iter()
+        .map(|schema| plain_ident(schema.name()))
+        .collect();
+    // Named one by one, not with a glob: a schema named like an item beside the re-export
+    // (`Client` at `dynmark-api`'s root) is a compile error, never silently hidden.
+    let reexport = (!names.is_empty()).then(|| quote! { pub use types::{#(#names),*}; });
     let operations = inside_runtime.then(|| operations(api, runtime));
     quote! {
-        #(#schemas)*
+        /// One type per schema of the spec, each re-exported beside this module.
+        #[allow(missing_docs, clippy::all)]
+        pub mod types {
+            #(#schemas)*
+        }
+
+        #reexport
+
         #operations
     }
 }
@@ -222,6 +239,7 @@ fn value_type(ty: &FieldType, prefix: &TokenStream) -> TokenStream {
     match ty {
         FieldType::String => quote! { ::std::string::String },
         FieldType::Boolean => quote! { bool },
+        FieldType::Integer => quote! { i64 },
         FieldType::DateTime => quote! { chrono::DateTime<chrono::Utc> },
         FieldType::Named(name) => {
             let ident = plain_ident(name);
@@ -294,13 +312,19 @@ fn rule_tokens(rule: &Rule) -> TokenStream {
     }
 }
 
-fn field_docs(field: &Field) -> TokenStream {
+/// A field's docs; `link_prefix` is the path of the schemas' module from the field's (`""`
+/// beside them, `"super::"` in `operations`).
+fn field_docs(field: &Field, link_prefix: &str) -> TokenStream {
     let mut paragraphs = Vec::new();
     if let Some(description) = &field.description {
         paragraphs.push(description.clone());
     }
     if let FieldType::Named(name) = &field.ty {
-        paragraphs.push(format!("See [`{name}`]."));
+        if link_prefix.is_empty() {
+            paragraphs.push(format!("See [`{name}`]."));
+        } else {
+            paragraphs.push(format!("See [`{name}`]({link_prefix}{name})."));
+        }
     }
     if let Some(default) = &field.default {
         paragraphs.push(format!("Absent means `{default}`."));
@@ -322,7 +346,7 @@ fn field_docs(field: &Field) -> TokenStream {
 }
 
 fn struct_field(field: &Field) -> TokenStream {
-    let docs = field_docs(field);
+    let docs = field_docs(field, "");
     let ident = field_ident(field);
     let ty = field_type(field);
     let mut serde_args = Vec::new();
@@ -351,8 +375,9 @@ fn struct_field(field: &Field) -> TokenStream {
     }
 }
 
-/// How `new` takes a required field: strings and open enums as `impl Into<_>`.
-fn parameter(api: &Api, field: &Field) -> (TokenStream, TokenStream) {
+/// How `new` takes a required field: strings and open enums as `impl Into<_>`; `prefix` is the
+/// path of the schemas' module (empty beside them).
+fn parameter(api: &Api, field: &Field, prefix: &TokenStream) -> (TokenStream, TokenStream) {
     let ident = field_ident(field);
     match &field.ty {
         FieldType::String => (
@@ -362,12 +387,12 @@ fn parameter(api: &Api, field: &Field) -> (TokenStream, TokenStream) {
         FieldType::Named(name) if matches!(api.schema(name), Some(Schema::ExtensibleEnum(_))) => {
             let ty = plain_ident(name);
             (
-                quote! { #ident: impl ::core::convert::Into<#ty> },
+                quote! { #ident: impl ::core::convert::Into<#prefix #ty> },
                 quote! { #ident.into() },
             )
         }
         other => {
-            let ty = value_type(other, &TokenStream::new());
+            let ty = value_type(other, prefix);
             (quote! { #ident: #ty }, quote! { #ident })
         }
     }
@@ -408,7 +433,9 @@ fn object_type(
     let fields = object.fields.iter().map(struct_field);
 
     let required: Vec<&Field> = object.fields.iter().filter(|f| f.required).collect();
-    let parameters = required.iter().map(|field| parameter(api, field).0);
+    let parameters = required
+        .iter()
+        .map(|field| parameter(api, field, &TokenStream::new()).0);
     let initializers = required.iter().map(|field| initializer(api, field));
     let optional_idents = object
         .fields
@@ -424,7 +451,7 @@ fn object_type(
         .fields
         .iter()
         .filter(|f| !f.required)
-        .map(|field| setter(api, field));
+        .map(|field| setter(api, field, &TokenStream::new()));
     let outcome = object
         .outcome
         .as_ref()
@@ -434,6 +461,7 @@ fn object_type(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
+        #[non_exhaustive]
         #deny
         #validate_crate
         pub struct #name {
@@ -461,10 +489,10 @@ fn required_none(object: &ObjectSchema) -> bool {
     object.fields.iter().all(|field| !field.required)
 }
 
-fn setter(api: &Api, field: &Field) -> TokenStream {
+fn setter(api: &Api, field: &Field, prefix: &TokenStream) -> TokenStream {
     let ident = field_ident(field);
     let method = format_ident!("with_{}", field.rust_name);
-    let (parameter, value) = parameter(api, field);
+    let (parameter, value) = parameter(api, field, prefix);
     let doc = match &field.description {
         Some(description) => format!(
             " Sets `{}`: {}",
@@ -512,7 +540,7 @@ fn item_outcome(name: &str, outcome: &Outcome, runtime: &syn::Path) -> TokenStre
     }
 }
 
-fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
+fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStream {
     let name = plain_ident(&enumeration.name);
     let docs = doc_paragraphs(enumeration.description.as_slice());
     let idents: Vec<Ident> = enumeration
@@ -530,13 +558,16 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
                 #idents,
             )*
-            /// A value this version does not know, kept exactly as received.
-            Other(::std::string::String),
+            /// A value this version does not know, kept exactly as received: read it with
+            /// [`as_str`](Self::as_str), never by matching on its text (a later version may
+            /// know it as a variant of its own).
+            Other(#runtime::UnknownValue),
         }
 
         impl #name {
@@ -544,7 +575,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #values,)*
-                    Self::Other(value) => value,
+                    Self::Other(value) => value.as_str(),
                 }
             }
 
@@ -564,7 +595,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#idents,)*
-                    other => Self::Other(other.to_owned()),
+                    other => Self::Other(#runtime::UnknownValue::new(other.to_owned())),
                 }
             }
         }
@@ -573,7 +604,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum) -> TokenStream {
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     #(#values => Self::#idents,)*
-                    _ => Self::Other(value),
+                    _ => Self::Other(#runtime::UnknownValue::new(value)),
                 }
             }
         }
@@ -628,20 +659,25 @@ fn operations(api: &Api, runtime: &syn::Path) -> TokenStream {
     let descriptors = api
         .operations
         .iter()
-        .map(|operation| operation_descriptor(operation, runtime));
+        .map(|operation| match &operation.shape {
+            Shape::Batch(batch) => batch_descriptor(operation, batch, runtime),
+            Shape::Call(call) => call::call_operation(api, operation, call, runtime),
+        });
     quote! {
-        /// One call descriptor per operation of the spec, for the clients' batch calls.
+        /// One type per operation of the spec: a descriptor for the clients' batch calls
+        /// (`call`), or the call itself with its answer (`request`).
+        #[allow(missing_docs, clippy::all)]
         pub mod operations {
             #(#descriptors)*
         }
     }
 }
 
-fn operation_descriptor(operation: &Operation, runtime: &syn::Path) -> TokenStream {
+fn batch_descriptor(operation: &Operation, batch: &Batch, runtime: &syn::Path) -> TokenStream {
     let name = plain_ident(&operation.type_name);
     let mut paragraphs: Vec<String> = operation.summary.iter().cloned().collect();
     paragraphs.extend(operation.description.iter().cloned());
-    let at_least = match operation.min_items {
+    let at_least = match batch.min_items {
         0 => String::new(),
         min => format!("at least {min} and "),
     };
@@ -650,20 +686,19 @@ fn operation_descriptor(operation: &Operation, runtime: &syn::Path) -> TokenStre
         method_variant(operation.method).to_string().to_uppercase(),
         operation.path,
         operation.operation_id,
-        operation.max_items_per_call,
-        operation.item,
+        batch.max_items_per_call,
+        batch.item,
     ));
     let docs = doc_paragraphs(&paragraphs);
     let operation_id = &operation.operation_id;
     let method = method_variant(operation.method);
     let path = &operation.path;
-    let accepted_status = Literal::u16_unsuffixed(operation.accepted_status);
-    let max_items = Literal::usize_unsuffixed(
-        usize::try_from(operation.max_items_per_call).unwrap_or(usize::MAX),
-    );
-    let item_name = &operation.item_name;
-    let item = plain_ident(&operation.item);
-    let item_result = plain_ident(&operation.item_result);
+    let accepted_status = Literal::u16_unsuffixed(batch.accepted_status);
+    let max_items =
+        Literal::usize_unsuffixed(usize::try_from(batch.max_items_per_call).unwrap_or(usize::MAX));
+    let item_name = &batch.item_name;
+    let item = plain_ident(&batch.item);
+    let item_result = plain_ident(&batch.item_result);
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

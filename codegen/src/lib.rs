@@ -14,7 +14,13 @@
 //!
 //! # What is generated
 //!
-//! - For an object schema: a struct named as the schema, deriving `Debug, Clone, PartialEq,
+//! The schemas' types go in `pub mod types`, each re-exported by name beside it (`pub use
+//! types::{Message, ...}`, never a glob: in `dynmark-api`, whose root includes the code, a
+//! schema named like a hand-written root item such as `Client` is a compile error, not a type
+//! silently hidden). Every type can grow without breaking its users' code:
+//!
+//! - For an object schema: a `#[non_exhaustive]` struct named as the schema (build it with `new`
+//!   and the `with_` setters), deriving `Debug, Clone, PartialEq,
 //!   serde::Serialize, serde::Deserialize`, with snake_case fields renamed to their JSON names,
 //!   optional properties as `Option<T>` skipped when `None`, `format: date-time` as
 //!   `chrono::DateTime<chrono::Utc>`, arrays as `Vec<T>`, `additionalProperties: false` as
@@ -22,34 +28,52 @@
 //!   as `impl Into<_>`) and a `with_<field>` setter per optional field. When the schema has a
 //!   validation rule, holds a type that has one, or is an operation's item, it also derives the
 //!   runtime's `Validate` with `#[validate(...)]` attributes (DEVELOPERS.md, Contract 2).
-//! - For a string schema with `enum` and `x-dynmark-extensible: true`: an enum of the known
-//!   values plus `Other(String)`, with `as_str`, `is_known`, `Display`, `From<&str>`,
+//! - For a string schema with `enum` and `x-dynmark-extensible: true`: a `#[non_exhaustive]`
+//!   enum of the known values plus `Other(UnknownValue)` (the runtime's opaque holder of a value
+//!   this version does not list, read with `as_str`), with `as_str`, `is_known`, `Display`, `From<&str>`,
 //!   `From<String>`, and `Serialize`/`Deserialize` as its string.
-//! - For each operation: a unit struct in `pub mod operations`, named as the PascalCase of its
-//!   `operationId`, implementing the runtime's `operation::BatchOperation`. This and the
-//!   `ItemOutcome` impls are generated only for code included in the runtime itself (runtime
-//!   path `crate`, see [`Options::runtime_path`]).
+//! - For each operation, in `pub mod operations`, named as the PascalCase of its `operationId`:
+//!   - a batch operation (one with `x-dynmark-max-items-per-call`): a unit struct implementing
+//!     the runtime's `operation::BatchOperation`;
+//!   - any other: a `#[non_exhaustive]` struct holding its parameters (typed fields, the spec's
+//!     rules as `#[validate(...)]`) and its body (the field `body`, `nested`), with `new` for
+//!     the required parts and `with_` setters for optional query parameters; an enum
+//!     `<Name>Answer` with one variant per documented status (the body's type, `String` for
+//!     text, nothing for no content), a `401` left to the runtime's common failures; and the
+//!     runtime's `operation::Operation` impl (path template, parameters, body, reading the
+//!     answer by status).
+//!
+//!   These and the `ItemOutcome` impls are generated only for code included in the runtime
+//!   itself (runtime path `crate`, see [`Options::runtime_path`]).
 //!
 //! # The supported OpenAPI subset
 //!
 //! OpenAPI `3.0.x`. Component schemas of `type: object` (with `properties`, `required`,
 //! `additionalProperties: true|false`) or extensible string enums. Properties of `type: string`
 //! (plain, `format: date-time` or `format: uri`), `boolean`, `array` (of a `$ref`, strings,
-//! date-times or booleans) or a `$ref` alone to a component schema. Operations under `paths`
-//! (`get`, `post`, `put`, `patch`, `delete`) without parameters, whose required `application/json`
-//! body is an array of `$ref` items, with exactly one 2xx response holding an array of results
-//! (or `oneOf` such arrays, exactly one of whose item schemas has `x-dynmark-outcome`: the others
-//! document other shapes sent with the same status); other responses are `application/json`
-//! (a `$ref` or an array of one) or `text/plain` strings. Security schemes are HTTP Basic.
+//! date-times or booleans), `integer` (`i64`) or a `$ref` alone to a component schema.
+//! Operations under `paths` (`get`, `post`, `put`, `patch`, `delete`) of two kinds:
+//!
+//! - batch operations (with the batch keywords): no parameters, a required `application/json`
+//!   body that is an array of `$ref` items, exactly one 2xx response holding an array of results
+//!   (or `oneOf` such arrays, exactly one of whose item schemas has `x-dynmark-outcome`: the
+//!   others document other shapes sent with the same status); other responses are
+//!   `application/json` (a `$ref` or an array of one) or `text/plain` strings;
+//! - any other operation: `path` and `query` parameters with an inline schema of type string,
+//!   integer or boolean (every `{name}` of the path a required path parameter); an optional
+//!   required `application/json` body, a `$ref` to an object schema or an array of them; and
+//!   responses by status code (at least one 2xx), each with no content, one `application/json`
+//!   `$ref` (or array of one) or a `text/plain` string.
+//!
+//! Security schemes are HTTP Basic.
 //!
 //! Anything else is refused with an [`Error`] naming the JSON pointer, for example
-//! `/components/schemas/Message/properties/to/type: "integer" is not supported; supported:
-//! string, boolean, array, object ($ref)`. That includes `allOf`/`anyOf`/`oneOf` (outside the
+//! `/components/schemas/Message/properties/to/type: "number" is not supported; supported:
+//! string, boolean, integer, array, object ($ref)`. That includes `allOf`/`anyOf`/`oneOf` (outside the
 //! accepted response), inline objects, unknown formats, unanchored patterns and unknown
 //! `x-dynmark-*` extensions. Other vendors' `x-*` extensions are left alone. Also refused: a
-//! `$ref` cycle that does not pass through an array (the type would hold itself), a schema named
-//! like a hand-written root item of `dynmark-api` ([`RESERVED_ROOT_NAMES`], which would hide
-//! it), and enum values that give no Rust variant name (non-ASCII, `Self`).
+//! `$ref` cycle that does not pass through an array (the type would hold itself) and enum values
+//! that give no Rust variant name (non-ASCII, `Self`).
 //!
 //! Descriptions become doc comments; their code blocks become ```` ```text ```` blocks (an
 //! unlabelled or Rust fence, an indented block), so that they are never run as doctests.
@@ -80,14 +104,19 @@
 //! # The other Dynmark extensions
 //!
 //! - `x-dynmark-extensible: true` (string schema with `enum`): the enum is open; unknown values
-//!   are kept in `Other(String)`.
+//!   are kept in `Other(UnknownValue)`.
 //! - `x-dynmark-aliases: {"<property>": ["<other JSON name>", ...]}` (object schema): extra JSON
 //!   names the property is read from (`#[serde(alias = ...)]`); it is always written under its own.
 //! - `x-dynmark-outcome: {"accepted": "<required boolean>", "failures": "<array of
 //!   ValidationFailure>"}` (object schema): implements the runtime's `operation::ItemOutcome`.
-//! - `x-dynmark-max-items-per-call: N` (operation, required, at least 1): `MAX_ITEMS_PER_CALL`.
-//! - `x-dynmark-item-name: "<name>"` (operation, required): `ITEM_NAME`, how failure paths name
+//! - `x-dynmark-max-items-per-call: N` (operation, at least 1; with `x-dynmark-item-name`, it
+//!   makes the operation a batch): `MAX_ITEMS_PER_CALL`.
+//! - `x-dynmark-item-name: "<name>"` (operation, with the previous one): `ITEM_NAME`, how failure paths name
 //!   an item (`message[3].from`).
+//! - `x-dynmark-variant: "<PascalCase name>"` (a response of an operation without the batch
+//!   keywords): the name of the answer's variant for that status (`Created`, `NotFound`,
+//!   `Invalid`); without it the status's reason phrase is used (200 `Ok`, 201 `Created`, 204
+//!   `NoContent`, 400 `BadRequest`, 404 `NotFound`, ...), and a status without one is refused.
 //!
 //! # Example
 //!
@@ -115,7 +144,7 @@ pub mod parse;
 
 pub use error::{Error, Problem};
 pub use model::Api;
-pub use names::{RESERVED_ROOT_NAMES, failure_code_prefix};
+pub use names::failure_code_prefix;
 
 /// How the generated code is produced.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,7 +30,7 @@ pub enum Schema {
     /// `type: object`: a struct.
     Object(ObjectSchema),
     /// `type: string` with `enum` and `x-dynmark-extensible: true`: an enum of the known values
-    /// plus `Other(String)`.
+    /// plus `Other(UnknownValue)`.
     ExtensibleEnum(ExtensibleEnum),
 }
 
@@ -64,7 +64,7 @@ pub struct ObjectSchema {
     /// `additionalProperties: false`.
     pub deny_unknown_fields: bool,
     /// Whether the type derives `Validate`: it has a rule, holds a type that has one, or is the
-    /// item of an operation.
+    /// item of a batch operation or the body of another.
     pub validated: bool,
     /// `x-dynmark-outcome`: the type is the service's answer for one batch item.
     pub outcome: Option<Outcome>,
@@ -100,6 +100,8 @@ pub enum FieldType {
     String,
     /// `type: boolean`.
     Boolean,
+    /// `type: integer`: `i64`.
+    Integer,
     /// `type: string, format: date-time`: `chrono::DateTime<chrono::Utc>`.
     DateTime,
     /// `$ref: '#/components/schemas/<name>'`.
@@ -252,12 +254,12 @@ pub enum Method {
     Delete,
 }
 
-/// An operation whose body is an array of items, answered with one result per item.
+/// One operation under `paths`: a call a client can make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// `operationId` (`sendMessages`).
     pub operation_id: String,
-    /// The descriptor's type name (`SendMessages`).
+    /// The type name of its descriptor (`SendMessages`).
     pub type_name: String,
     /// `summary`.
     pub summary: Option<String>,
@@ -265,8 +267,36 @@ pub struct Operation {
     pub description: Option<String>,
     /// The method.
     pub method: Method,
-    /// The path below the server URL.
+    /// The path below the server URL, parameters written `{name}`.
     pub path: String,
+    /// What the call carries and how it is answered.
+    pub shape: Shape,
+}
+
+impl Operation {
+    /// The batch description, for a batch operation.
+    pub fn batch(&self) -> Option<&Batch> {
+        match &self.shape {
+            Shape::Batch(batch) => Some(batch),
+            Shape::Call(_) => None,
+        }
+    }
+}
+
+/// The two kinds of operation the generator emits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A body that is an array of items, answered with one result per item
+    /// (`x-dynmark-max-items-per-call`): the runtime's `BatchOperation`.
+    Batch(Batch),
+    /// Any other call: parameters, an optional body, one answer per documented status: the
+    /// runtime's `Operation`.
+    Call(Call),
+}
+
+/// An operation whose body is an array of items, answered with one result per item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
     /// The 2xx response's status.
     pub accepted_status: u16,
     /// `x-dynmark-max-items-per-call`.
@@ -279,4 +309,59 @@ pub struct Operation {
     pub item: String,
     /// The schema of one result in the accepted response.
     pub item_result: String,
+}
+
+/// A general operation: what the caller gives (parameters, body) and what the service answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// `parameters`, in the document's order: fields of the operation's struct.
+    pub parameters: Vec<Parameter>,
+    /// The JSON request body, if the operation has one: the struct's `body` field, a `Named`
+    /// object schema or an `Array` of one (which derives `Validate`: the field is `nested`).
+    pub body: Option<FieldType>,
+    /// Every documented response but the common failures (a `401`), in the document's order.
+    pub responses: Vec<Response>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    /// `in: path`: replaces `{name}` in the path, percent-encoded.
+    Path,
+    /// `in: query`: `?name=value`, form-encoded.
+    Query,
+}
+
+/// One parameter of an operation: a field of its struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Where it goes.
+    pub location: ParameterLocation,
+    /// The field: `json_name` is the parameter's name, `ty` a string, boolean or integer type,
+    /// `rules` from its schema's keywords.
+    pub field: Field,
+}
+
+/// One documented response: a variant of the operation's answer enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The variant's name (`Created`, `NotFound`, `Invalid`).
+    pub variant: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// What its body holds.
+    pub content: Content,
+}
+
+/// The body of a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// No `content`: a body, if any, is ignored.
+    None,
+    /// `application/json`: a `$ref` (`Named`) or an array of one (`Array(Named)`).
+    Json(FieldType),
+    /// `text/plain`: the body as a string.
+    Text,
 }

@@ -12,47 +12,6 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either.
 const NOT_EVEN_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
 
-/// The names `dynmark-api` defines by hand at its root, beside the generated types (which its
-/// `lib.rs` re-exports with `pub use generated::*`), plus the generated `operations` module.
-///
-/// A schema may not take one of them: an explicit item wins over a glob re-export, so the
-/// generated type would be silently hidden. The lower-case and `SCREAMING_CASE` names cannot be
-/// schema names anyway; they are listed so that `tests/tests/codegen_reserved_names.rs` can
-/// compare this list with every `pub use` and `pub mod` of `dynmark-api/src/lib.rs` both ways.
-pub const RESERVED_ROOT_NAMES: &[&str] = &[
-    // modules
-    "blocking",
-    "dry_run",
-    "operation",
-    "operations",
-    "protocol",
-    "sandbox",
-    "sms",
-    "validation",
-    // the clients and their settings
-    "Client",
-    "ClientBuilder",
-    "CONNECT_TIMEOUT",
-    "DEFAULT_CALLS_IN_FLIGHT",
-    "DEFAULT_TIMEOUT",
-    "Credentials",
-    // errors
-    "BuildError",
-    "CallError",
-    "CallFailure",
-    "CallFailureKind",
-    "SendError",
-    "TransportError",
-    // the report
-    "Counts",
-    "NotSentReason",
-    "Outcome",
-    "RejectedBy",
-    "SendReport",
-    // validation (the trait and its derive)
-    "Validate",
-];
-
 /// `countryIsoCode` → `country_iso_code`, `deliveryStatusURL` → `delivery_status_url`,
 /// `filter-set name` → `filter_set_name`.
 pub(crate) fn snake_case(json_name: &str) -> String {
@@ -154,7 +113,8 @@ pub(crate) fn needs_raw(snake: &str) -> Option<bool> {
 /// Whether `name` is usable as a generated type's name: `PascalCase` ASCII without underscores,
 /// and not `Self`. The generated code names every standard item by its full path
 /// (`::std::string::String`, `::core::convert::From`, ...), so a schema may be called `String`
-/// or `From`; whether it may also sit at `dynmark-api`'s root is [`RESERVED_ROOT_NAMES`]' concern.
+/// or `From`. Each is re-exported by name beside `mod types`, so one named like an item there
+/// (`Client` at `dynmark-api`'s root) is a compile error rather than a hidden type.
 pub(crate) fn is_type_name(name: &str) -> bool {
     is_identifier(name)
         && name.starts_with(|c: char| c.is_ascii_uppercase())

@@ -55,7 +55,7 @@ fn check_passes_on_an_up_to_date_snapshot() {
 fn check_fails_with_a_unified_diff_on_a_stale_snapshot() {
     let spec = fixture("supported/batch_operation");
     let code = String::from_utf8(run(&[&spec]).stdout).unwrap();
-    let stale = code.replace("    pub reason: ::std::string::String,\n", "");
+    let stale = code.replace("        pub reason: ::std::string::String,\n", "");
     let snapshot = snapshot_file("stale", &stale);
     let output = run(&["--check", snapshot.to_str().unwrap(), &spec]);
     std::fs::remove_file(&snapshot).ok();
@@ -63,7 +63,7 @@ fn check_fails_with_a_unified_diff_on_a_stale_snapshot() {
     let diff = String::from_utf8(output.stdout).unwrap();
     assert!(diff.contains("+++ generated from the spec"), "{diff}");
     assert!(
-        diff.contains("\n+    pub reason: ::std::string::String,\n"),
+        diff.contains("\n+        pub reason: ::std::string::String,\n"),
         "{diff}"
     );
     assert_eq!(
@@ -77,12 +77,12 @@ fn check_fails_with_a_unified_diff_on_a_stale_snapshot() {
 
 #[test]
 fn a_refused_spec_exits_2_naming_the_json_pointer() {
-    let output = run(&[&fixture("refused/integer_property")]);
+    let output = run(&[&fixture("refused/number_property")]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
         stderr.contains(
-            "/components/schemas/Message/properties/to/type: \"integer\" is not supported"
+            "/components/schemas/Message/properties/to/type: \"number\" is not supported"
         ),
         "{stderr}"
     );

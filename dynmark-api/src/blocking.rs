@@ -21,13 +21,14 @@ use futures_util::FutureExt as _;
 
 use crate::Message;
 use crate::client::debug_settings;
-use crate::config::{Config, builder_methods};
+use crate::config::{Config, builder_methods, http_client_method};
 use crate::error::{BuildError, CallError, SendError, TransportError};
 use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
 use crate::protocol::{Batch, Call, Collector, Endpoint, Event, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
 use crate::sending::Performed;
+use crate::trace::{CallTrace, SendTrace};
 
 /// Sends messages to Dynmark, blocking the calling thread.
 ///
@@ -224,6 +225,7 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         call: Call,
         deadline: Option<Instant>,
         results: &mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
+        trace: CallTrace,
     ) -> Result<(), Call>
     where
         Op: BatchOperation + 'static,
@@ -236,11 +238,12 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
             call: call.index,
             sender: Some(results.clone()),
         };
-        let perform =
-            self.inner
-                .client
-                .clone()
-                .perform::<Op>(call.request.clone(), call.items, deadline);
+        let perform = self.inner.client.clone().perform::<Op>(
+            call.request.clone(),
+            call.items,
+            deadline,
+            trace,
+        );
         let job: Job = Box::pin(async move {
             let performed = AssertUnwindSafe(perform)
                 .catch_unwind()
@@ -277,6 +280,8 @@ pub struct Sending<Op: BatchOperation, I> {
     announced: Vec<Call>,
     sender: mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
     results: mpsc::Receiver<(usize, Performed<Op::ItemResult>)>,
+    /// The send's span (feature `tracing`).
+    trace: SendTrace,
 }
 
 impl<Op, I> Sending<Op, I>
@@ -304,6 +309,7 @@ where
             announced: Vec::new(),
             sender,
             results,
+            trace: SendTrace::start(Op::OPERATION_ID),
         }
     }
 
@@ -348,7 +354,17 @@ where
         collector.finish()
     }
 
+    /// The next event, traced (feature `tracing`).
     fn next_event(&mut self) -> Option<Event<Op::Item>> {
+        let event = self.next_untraced();
+        match &event {
+            Some(event) => self.trace.event(event),
+            None => self.trace.finish(),
+        }
+        event
+    }
+
+    fn next_untraced(&mut self) -> Option<Event<Op::Item>> {
         if !self.started {
             self.started = true;
             let deadline = self
@@ -366,9 +382,10 @@ where
                     continue;
                 }
                 let index = call.index;
+                let trace = self.trace.call(index, call.items);
                 if let Err(call) =
                     self.client
-                        .start::<Op>(call, self.batch.deadline(), &self.sender)
+                        .start::<Op>(call, self.batch.deadline(), &self.sender, trace)
                 {
                     // The runtime thread is gone: nothing was sent.
                     let _ = call;
@@ -541,6 +558,7 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     builder_methods!();
+    http_client_method!();
 
     /// Checks the settings and builds the client: the async client, and the thread that runs
     /// its runtime.
@@ -572,5 +590,50 @@ impl ClientBuilder {
                 thread: Some(thread),
             }),
         })
+    }
+}
+
+/// Any operation that is not a batch (endpoints added by spec edit alone).
+impl Client {
+    /// Calls `operation` once: as [`crate::Client::request`], blocking. The request is built
+    /// and the answer read on the calling thread (the sans-IO [`protocol`](crate::protocol));
+    /// only the bytes move on the client's runtime thread.
+    pub fn request<Op: crate::operation::Operation>(
+        &self,
+        operation: &Op,
+    ) -> Result<Op::Answer, crate::RequestError> {
+        let settings = self.inner.client.settings();
+        let request = crate::protocol::operation::request(
+            &settings.endpoint,
+            operation,
+            settings.options.validate,
+        )?;
+        let response = self.execute(request)?;
+        Ok(settings.endpoint.read_answer::<Op>(&response)?)
+    }
+
+    /// Runs the async client's `execute` on the runtime thread and waits for it.
+    fn execute(
+        &self,
+        request: crate::protocol::HttpRequest,
+    ) -> Result<crate::protocol::HttpResponse, CallError> {
+        let not_started = || CallError::Request {
+            reason: "the client's runtime thread is not running".to_owned(),
+        };
+        let Some(jobs) = &self.inner.jobs else {
+            return Err(not_started());
+        };
+        let (answer, answered) = mpsc::sync_channel(1);
+        let client = self.inner.client.clone();
+        let job: Job = Box::pin(async move {
+            let response = AssertUnwindSafe(client.execute(request))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| Err(CallError::panicked(panic)));
+            let _ = answer.send(response);
+        });
+        jobs.send(job).map_err(|_| not_started())?;
+        // The job was handed over: if no answer comes back, it may have been sent.
+        answered.recv().unwrap_or(Err(CallError::NotRecorded))
     }
 }

@@ -7,13 +7,14 @@ use std::time::Instant;
 use futures_util::stream::Stream;
 
 use crate::Message;
-use crate::config::{CONNECT_TIMEOUT, Config, Settings, builder_methods};
-use crate::error::{BuildError, CallError, SendError, TransportError};
+use crate::config::{Config, Settings, builder_methods, http_client_method};
+use crate::error::{BuildError, CallError, SendError, TransportError, send_error};
 use crate::operation::{BatchOperation, Method};
 use crate::operations::SendMessages;
-use crate::protocol::{BodyBuffer, Endpoint, HttpRequest, HttpResponse};
+use crate::protocol::{BodyBuffer, Endpoint, HttpRequest, HttpResponse, RetryDecision};
 use crate::report::SendReport;
 use crate::sending::{Performed, Sending};
+use crate::trace::CallTrace;
 
 /// Sends messages to Dynmark, asynchronously (needs a tokio runtime).
 ///
@@ -266,32 +267,62 @@ assert_eq!(sandbox.accepted_count(), 1_000);
         &self.inner.settings
     }
 
-    /// Performs one call: the request in, its result (and how many attempts it took) out. The
-    /// send's `deadline` is here for a retry policy: nothing starts after it.
+    /// Performs one call: the request in, its result (and how many attempts it took) out.
+    ///
+    /// Each attempt is sent and read whole; the settings' [`RetryPolicy`] says whether a failed
+    /// one goes again: only what provably did not reach the service, and `429`s, within the
+    /// send's `deadline` (see [`protocol::retry`](crate::protocol::retry)).
     pub(crate) async fn perform<Op: BatchOperation>(
         self,
         request: HttpRequest,
         sent: usize,
         deadline: Option<Instant>,
+        trace: CallTrace,
     ) -> Performed<Op::ItemResult> {
-        let _ = deadline;
-        let result = match self.execute(request).await {
-            Ok(response) => self
-                .inner
-                .settings
-                .endpoint
-                .parse_response::<Op>(&response, sent),
-            Err(error) => Err(error),
-        };
-        (result, 1)
+        let settings = &self.inner.settings;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = match self.execute(request.clone()).await {
+                Ok(response) => {
+                    trace.status(response.status);
+                    settings.endpoint.parse_response::<Op>(&response, sent)
+                }
+                Err(error) => {
+                    // An answer over the body bound still had a status.
+                    if let Some(status) = error.status() {
+                        trace.status(status);
+                    }
+                    Err(error)
+                }
+            };
+            let Err(error) = &result else {
+                trace.finish(attempts, &result);
+                return (result, attempts);
+            };
+            let now = Instant::now();
+            match settings.retry.decide(error, attempts, now, deadline) {
+                RetryDecision::RetryAt(at) => {
+                    trace.retrying(attempts, error, at.saturating_duration_since(now));
+                    tokio::time::sleep_until(at.into()).await;
+                }
+                RetryDecision::GiveUp(reason) => {
+                    trace.gave_up(attempts, error, reason);
+                    trace.finish(attempts, &result);
+                    return (result, attempts);
+                }
+            }
+        }
     }
 
     /// Moves the bytes: sends `request`, reads the answer's body up to the bound.
-    async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
+    pub(crate) async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, CallError> {
+        // The timeout is set per request too: a user's own client may have none.
         let mut builder = self
             .inner
             .http
-            .request(reqwest_method(request.method), &request.url);
+            .request(reqwest_method(request.method), &request.url)
+            .timeout(self.inner.settings.timeout);
         for (name, value) in &request.headers {
             builder = builder.header(*name, header_value(name, value)?);
         }
@@ -299,11 +330,17 @@ assert_eq!(sandbox.accepted_count(), 1_000);
             .body(request.body)
             .send()
             .await
-            .map_err(transport_error)?;
+            .map_err(send_error)?;
         let status = response.status().as_u16();
         let content_type = content_type(response.headers());
         let endpoint = &self.inner.settings.endpoint;
-        let mut body = BodyBuffer::new(endpoint, status, content_type, response.content_length())?;
+        let mut body = BodyBuffer::with_retry_after(
+            endpoint,
+            status,
+            content_type,
+            response.content_length(),
+            retry_after(response.headers()),
+        )?;
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             body.push(&chunk)?;
         }
@@ -326,6 +363,7 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     builder_methods!();
+    http_client_method!();
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
@@ -336,21 +374,7 @@ impl ClientBuilder {
 impl Client {
     /// The client for checked settings.
     pub(crate) fn with_settings(settings: Settings) -> Result<Client, BuildError> {
-        let mut http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(settings.timeout)
-            .connect_timeout(CONNECT_TIMEOUT.min(settings.timeout))
-            .redirect(reqwest::redirect::Policy::none())
-            // Nothing is retried, not even what reqwest would deem safe: a call may have
-            // reached the service.
-            .retry(reqwest::retry::never())
-            .pool_max_idle_per_host(settings.calls_in_flight);
-        if settings.endpoint.base_url().is_loopback() {
-            http = http.no_proxy();
-        }
-        let http = http.build().map_err(|e| BuildError::Http {
-            source: TransportError::new(e),
-        })?;
+        let http = settings.async_http()?;
         Ok(Client {
             inner: Arc::new(Inner { http, settings }),
         })
@@ -400,6 +424,12 @@ pub(crate) fn content_type(headers: &reqwest::header::HeaderMap) -> Option<Strin
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
+/// The wait the answer's `Retry-After` header asks for, if any.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?;
+    crate::protocol::parse_retry_after(value.as_bytes(), std::time::SystemTime::now())
+}
+
 /// Sorts a reqwest error (its URL dropped) into the call errors' kinds.
 pub(crate) fn transport_error(error: reqwest::Error) -> CallError {
     let connect = error.is_connect();
@@ -411,5 +441,44 @@ pub(crate) fn transport_error(error: reqwest::Error) -> CallError {
         CallError::Timeout { source }
     } else {
         CallError::Connection { source }
+    }
+}
+
+/// Any operation that is not a batch (endpoints added by spec edit alone).
+impl Client {
+    /// Calls `operation` once: validates it locally (unless turned off), sends it with the
+    /// client's settings, and reads the answer into the variant its status documents.
+    ///
+    /// Credentials refused, a status the spec does not list, an unreadable body, a timeout and
+    /// a broken connection are [`RequestError::Call`](crate::RequestError::Call); nothing is
+    /// retried. Not cancel-safe in the sense of [`send`](Self::send): a dropped future may have
+    /// reached the service.
+    ///
+    /// ```no_run
+    /// # async fn example(client: dynmark_api::Client) -> Result<(), dynmark_api::RequestError> {
+    /// use dynmark_api::operations::{CreateVerification, CreateVerificationAnswer};
+    /// use dynmark_api::VerifyRequest;
+    ///
+    /// let create = CreateVerification::new(VerifyRequest::new("Example", "447700900000"));
+    /// match client.request(&create).await? {
+    ///     CreateVerificationAnswer::Created(verification) => println!("{}", verification.request_id),
+    ///     CreateVerificationAnswer::Invalid(failures) => println!("refused: {failures:?}"),
+    ///     other => println!("HTTP {}", other.status()),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn request<Op: crate::operation::Operation>(
+        &self,
+        operation: &Op,
+    ) -> Result<Op::Answer, crate::RequestError> {
+        let settings = &self.inner.settings;
+        let request = crate::protocol::operation::request(
+            &settings.endpoint,
+            operation,
+            settings.options.validate,
+        )?;
+        let response = self.execute(request).await?;
+        Ok(settings.endpoint.read_answer::<Op>(&response)?)
     }
 }

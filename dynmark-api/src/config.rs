@@ -5,17 +5,19 @@
 use std::time::Duration;
 
 use crate::credentials::Credentials;
-use crate::error::BuildError;
+use crate::error::{BuildError, TransportError};
 use crate::protocol::{
     BaseUrl, BatchOptions, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_USER_AGENT,
-    Endpoint,
+    Endpoint, RetryPolicy,
 };
 
 /// The default timeout of one call, connection to last byte: 130 s, as in Dynmark's own C#
 /// example (a 250-message call can take the service a while).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(130);
 
-/// How long connecting (TCP and TLS) may take at most.
+/// How long connecting (TCP and TLS) may take at most, by default
+/// ([`connect_timeout`](crate::ClientBuilder::connect_timeout)); never more than the call's
+/// timeout.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The default number of calls in flight at once.
@@ -40,6 +42,9 @@ pub(crate) struct Config {
     pub(crate) calls_in_flight: usize,
     pub(crate) validate: bool,
     pub(crate) max_response_body: usize,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) http_client: Option<reqwest::Client>,
     pub(crate) send_deadline: Option<Duration>,
 }
 
@@ -56,6 +61,9 @@ impl Default for Config {
             calls_in_flight: DEFAULT_CALLS_IN_FLIGHT,
             validate: true,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            connect_timeout: CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            http_client: None,
             send_deadline: None,
         }
     }
@@ -68,8 +76,40 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) options: BatchOptions,
     pub(crate) calls_in_flight: usize,
+    /// At most the call's timeout.
+    pub(crate) connect_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    /// The user's own HTTP client, if one was given.
+    pub(crate) http_client: Option<reqwest::Client>,
     /// How long a whole send may take to start its calls, from its start.
     pub(crate) send_deadline: Option<Duration>,
+}
+
+impl Settings {
+    /// The async HTTP client calls go through: the user's own
+    /// ([`http_client`](crate::ClientBuilder::http_client)), else one built from the settings:
+    /// rustls with webpki's roots (and the system's, with feature `native-roots`), the call's
+    /// timeout, the connect timeout, no redirects, none of reqwest's retries (the clients retry
+    /// themselves, see [`retry`](crate::protocol::retry)), a pool as large as the calls in
+    /// flight, no proxy for a loopback base URL.
+    pub(crate) fn async_http(&self) -> Result<reqwest::Client, BuildError> {
+        if let Some(http) = &self.http_client {
+            return Ok(http.clone());
+        }
+        let mut http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .pool_max_idle_per_host(self.calls_in_flight);
+        if self.endpoint.base_url().is_loopback() {
+            http = http.no_proxy();
+        }
+        http.build().map_err(|e| BuildError::Http {
+            source: TransportError::new(e),
+        })
+    }
 }
 
 impl Config {
@@ -124,6 +164,12 @@ impl Config {
                 reason: "must be at least 1",
             });
         }
+        if self.connect_timeout.is_zero() {
+            return Err(BuildError::InvalidSetting {
+                name: "connect_timeout",
+                reason: "must be more than zero",
+            });
+        }
         if self.timeout.is_zero() {
             return Err(BuildError::InvalidSetting {
                 name: "timeout",
@@ -147,6 +193,9 @@ impl Config {
                 call_size: self.batch_size.unwrap_or(usize::MAX),
             },
             calls_in_flight: self.calls_in_flight,
+            connect_timeout: self.connect_timeout.min(self.timeout),
+            retry: self.retry,
+            http_client: self.http_client,
             send_deadline: self.send_deadline,
         })
     }
@@ -239,6 +288,27 @@ macro_rules! builder_methods {
             self
         }
 
+        /// How long connecting (TCP and TLS, through a proxy if any) may take at most; default
+        /// 30 s ([`CONNECT_TIMEOUT`](crate::CONNECT_TIMEOUT)), never more than
+        /// [`timeout`](Self::timeout). Not used with your own
+        /// [`http_client`](crate::ClientBuilder::http_client): set it on that client.
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.config.connect_timeout = timeout;
+            self
+        }
+
+        /// Which failed calls are sent again, how often, how long apart; default
+        /// [`RetryPolicy::default`](crate::protocol::RetryPolicy): up to 3 attempts, only for
+        /// calls that provably did not reach the service (connection refused, HTTP/2
+        /// `REFUSED_STREAM` or `GOAWAY`) and `429`s, honouring `Retry-After`. Never a timeout,
+        /// a reset after the request went out, or a 5xx: see
+        /// [`protocol::retry`](crate::protocol::retry) for why.
+        /// [`RetryPolicy::never`](crate::protocol::RetryPolicy::never) turns retries off.
+        pub fn retry_policy(mut self, policy: $crate::protocol::RetryPolicy) -> Self {
+            self.config.retry = policy;
+            self
+        }
+
         /// A deadline for every send, counted from its start (default: none). Once it has
         /// passed no further call starts; calls in flight end within their own
         /// [`timeout`](Self::timeout), and the messages whose calls never started are reported
@@ -260,6 +330,40 @@ macro_rules! builder_methods {
 }
 
 pub(crate) use builder_methods;
+
+/// The setter of the user's own HTTP client (`self.config` is a [`Config`]); for the async
+/// builder (and, once it is a shell over the async client, the blocking one).
+macro_rules! http_client_method {
+    () => {
+        /// Sends through your own `reqwest::Client` (a proxy, a pool shared with the rest of
+        /// your application, your TLS roots or client certificate, HTTP/2 settings) instead of
+        /// one built from these settings.
+        ///
+        /// Still set on every request: the method and URL, the headers (`Content-Type`,
+        /// `Accept`, `Authorization`, marked sensitive, and `User-Agent`, which replace
+        /// your client's defaults of the same name), the body, and the call's
+        /// [`timeout`](Self::timeout). Still done by this crate: validation, splitting into
+        /// calls, the body bound ([`max_response_body`](Self::max_response_body)), the
+        /// [`retry_policy`](Self::retry_policy), redaction, the report.
+        ///
+        /// No longer guaranteed, as they are your client's settings:
+        /// [`connect_timeout`](Self::connect_timeout) (unused), TLS (its roots and backend;
+        /// `native-roots` has no effect on it), proxies (a loopback base URL is no longer
+        /// exempted), the pool size (no longer matched to
+        /// [`calls_in_flight`](Self::calls_in_flight)), redirects (build it with
+        /// `redirect(reqwest::redirect::Policy::none())`: a followed `307` sends the call
+        /// again elsewhere), and reqwest's own retries (build it with
+        /// `retry(reqwest::retry::never())`, or a call it retried counts as one attempt: it
+        /// retries only unprocessed HTTP/2 streams, which is safe). `http://` to a host that
+        /// is not loopback is still refused unless [`allow_http`](Self::allow_http).
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.config.http_client = Some(client);
+            self
+        }
+    };
+}
+
+pub(crate) use http_client_method;
 
 #[cfg(test)]
 mod tests {
@@ -414,6 +518,29 @@ mod tests {
             })
             .is_err()
         );
+        let error = with(Config {
+            connect_timeout: Duration::ZERO,
+            ..Config::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid connect_timeout: must be more than zero"
+        );
+        // The connect timeout is set, and never longer than the call's.
+        let settings = with(Config {
+            connect_timeout: Duration::from_secs(5),
+            ..Config::default()
+        })
+        .unwrap();
+        assert_eq!(settings.connect_timeout, Duration::from_secs(5));
+        let settings = with(Config {
+            timeout: Duration::from_secs(2),
+            ..Config::default()
+        })
+        .unwrap();
+        assert_eq!(settings.connect_timeout, Duration::from_secs(2));
+        assert_eq!(settings.retry, RetryPolicy::default());
         let settings = with(Config {
             batch_size: Some(100),
             validate: false,

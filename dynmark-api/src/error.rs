@@ -2,17 +2,21 @@
 //! which still carries the report of every message), and a client that could not be built
 //! ([`BuildError`]).
 //!
-//! None of them ever shows the password or the `Authorization` header; excerpts of the
-//! service's answers are bounded ([`Excerpt`]) and have any echoed secret redacted.
+//! None of them ever shows the password or the `Authorization` header: every text of the
+//! service's they quote (bodies, headers, failures) passed the one redaction step
+//! ([`redact`](crate::redact)) and is bounded ([`Excerpt`], [`FIELD_BYTES`](crate::redact::FIELD_BYTES);
+//! a failure list shows at most [`MAX_FAILURES`](crate::redact::MAX_FAILURES)).
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::ValidationFailure;
 use crate::protocol::Excerpt;
 use crate::protocol::body::write_one_line;
+use crate::redact::FailureLine;
 use crate::report::SendReport;
 
 /// Why one HTTP call failed as a whole: no per-item results came back from it.
@@ -37,10 +41,11 @@ pub enum CallError {
         /// The failures the service listed (`property` names the item, e.g. `message[1].body`).
         failures: Vec<ValidationFailure>,
     },
-    /// Any other status (3xx, 403, 404, 5xx, ...), or a 400 that is not a list of failures.
+    /// Any other status (3xx, 403, 404, 429, 5xx, ...), or a 400 that is not a list of failures.
     #[error(
-        "the service answered HTTP {status}{}: {body}",
-        ContentType(content_type)
+        "the service answered HTTP {status}{}{}: {body}",
+        ContentType(content_type),
+        RetryAfter(retry_after)
     )]
     Status {
         /// The HTTP status.
@@ -49,6 +54,9 @@ pub enum CallError {
         content_type: Option<String>,
         /// The start of the body.
         body: Excerpt,
+        /// How long the service asked to wait before sending again (its `Retry-After`, a date
+        /// taken as the wait from when the answer arrived), if it said.
+        retry_after: Option<Duration>,
     },
     /// A success status whose body is not the expected JSON (HTML, invalid JSON, empty, wrong
     /// shape).
@@ -101,6 +109,15 @@ pub enum CallError {
         #[source]
         source: TransportError,
     },
+    /// The service refused the call without processing it: HTTP/2 `REFUSED_STREAM`, or a
+    /// `GOAWAY` with `NO_ERROR` for a stream it had not reached (RFC 9113 §8.7). It can be sent
+    /// again safely (see [`protocol::retry`](crate::protocol::retry)).
+    #[error("the service refused the call unprocessed (HTTP/2)")]
+    NotProcessed {
+        /// The transport's error.
+        #[source]
+        source: TransportError,
+    },
     /// The connection failed after the call was sent and before the full answer arrived
     /// (reset, closed, truncated body). The service may have received the call.
     #[error("the connection failed before the service's full answer arrived")]
@@ -124,7 +141,7 @@ pub enum CallError {
         /// The panic's message (or a note that it had none).
         message: String,
     },
-    /// The call was handed out to be sent ([`Batch::next_call`](crate::protocol::Batch::next_call))
+    /// The call was handed out to be sent ([`Batch::poll_call`](crate::protocol::Batch::poll_call))
     /// and no result was recorded for it before the batch was finished: it may have reached the
     /// service.
     #[error("no result was recorded for the call; it may have reached the service")]
@@ -138,7 +155,15 @@ impl CallError {
         match self {
             CallError::Unauthorized { .. } => CallFailureKind::Unauthorized,
             CallError::BadRequest { .. } => CallFailureKind::BadRequest,
-            CallError::Status { status, .. } => CallFailureKind::Status { status: *status },
+            CallError::Status {
+                status,
+                retry_after,
+                ..
+            } => CallFailureKind::Status {
+                status: *status,
+                retry_after_secs: retry_after.map(|wait| wait.as_secs()),
+            },
+            CallError::NotProcessed { .. } => CallFailureKind::NotProcessed,
             CallError::InvalidResponse { .. } => CallFailureKind::InvalidResponse,
             CallError::ResultCount { sent, received } => CallFailureKind::ResultCount {
                 sent: *sent,
@@ -151,6 +176,38 @@ impl CallError {
             CallError::Request { .. } => CallFailureKind::Request,
             CallError::Panicked { .. } => CallFailureKind::Panicked,
             CallError::NotRecorded => CallFailureKind::NotRecorded,
+        }
+    }
+
+    /// `true` when sending the call again cannot deliver anything twice and may succeed: a
+    /// refused connection, an HTTP/2 stream refused unprocessed, a `429` (see
+    /// [`protocol::retry`](crate::protocol::retry) for why nothing else is).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CallError::NotProcessed { .. } => true,
+            CallError::Status { status, .. } => *status == 429,
+            CallError::Connect { source } => source.is_connection_refused(),
+            _ => false,
+        }
+    }
+
+    /// The HTTP status of the answer the error is about, when one arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            CallError::Unauthorized { status, .. }
+            | CallError::Status { status, .. }
+            | CallError::InvalidResponse { status, .. }
+            | CallError::BodyTooLarge { status, .. } => Some(*status),
+            CallError::BadRequest { .. } => Some(400),
+            _ => None,
+        }
+    }
+
+    /// How long the service asked to wait before sending again (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            CallError::Status { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -199,7 +256,12 @@ pub enum CallFailureKind {
     Status {
         /// The HTTP status.
         status: u16,
+        /// The service's `Retry-After`, in seconds, if it sent one.
+        #[serde(rename = "retryAfterSeconds", skip_serializing_if = "Option::is_none")]
+        retry_after_secs: Option<u64>,
     },
+    /// See [`CallError::NotProcessed`].
+    NotProcessed,
     /// See [`CallError::InvalidResponse`].
     InvalidResponse,
     /// See [`CallError::ResultCount`].
@@ -236,8 +298,9 @@ impl CallFailureKind {
             CallFailureKind::Unauthorized
             | CallFailureKind::BadRequest
             | CallFailureKind::Connect
+            | CallFailureKind::NotProcessed
             | CallFailureKind::Request => false,
-            CallFailureKind::Status { status } => !(300..500).contains(&status),
+            CallFailureKind::Status { status, .. } => !(300..500).contains(&status),
             CallFailureKind::InvalidResponse
             | CallFailureKind::ResultCount { .. }
             | CallFailureKind::BodyTooLarge
@@ -254,7 +317,17 @@ impl fmt::Display for CallFailureKind {
         match self {
             CallFailureKind::Unauthorized => f.write_str("credentials refused"),
             CallFailureKind::BadRequest => f.write_str("HTTP 400, payload refused"),
-            CallFailureKind::Status { status } => write!(f, "HTTP {status}"),
+            CallFailureKind::Status {
+                status,
+                retry_after_secs,
+            } => {
+                write!(f, "HTTP {status}")?;
+                if let Some(seconds) = retry_after_secs {
+                    write!(f, ", Retry-After {seconds} s")?;
+                }
+                Ok(())
+            }
+            CallFailureKind::NotProcessed => f.write_str("refused unprocessed"),
             CallFailureKind::InvalidResponse => f.write_str("unreadable answer"),
             CallFailureKind::ResultCount { sent, received } => {
                 write!(f, "{received} result(s) for {sent} item(s)")
@@ -278,6 +351,58 @@ impl TransportError {
     /// Wraps a transport's error.
     pub fn new(error: impl StdError + Send + Sync + 'static) -> Self {
         TransportError(Box::new(error))
+    }
+}
+
+impl TransportError {
+    /// `true` when a cause of the error is an I/O error "connection refused": nothing was
+    /// written to the connection.
+    pub fn is_connection_refused(&self) -> bool {
+        causes(&*self.0).any(|cause| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        })
+    }
+
+    /// `true` when a cause of the error is an HTTP/2 error that RFC 9113 §8.7 says left the
+    /// request unprocessed: the server reset the stream with `REFUSED_STREAM`, or sent a
+    /// `GOAWAY` with `NO_ERROR` that excluded it (h2 reports that one only for streams above
+    /// the `GOAWAY`'s last stream; a `GOAWAY` with an error code may come after processing, and
+    /// is not taken as unprocessed).
+    pub fn is_unprocessed_stream(&self) -> bool {
+        causes(&*self.0).any(|cause| {
+            cause.downcast_ref::<h2::Error>().is_some_and(|h2| {
+                h2.is_remote()
+                    && ((h2.is_reset() && h2.reason() == Some(h2::Reason::REFUSED_STREAM))
+                        || (h2.is_go_away() && h2.reason() == Some(h2::Reason::NO_ERROR)))
+            })
+        })
+    }
+}
+
+/// `error` and its sources, in order.
+fn causes<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(Some(error), |&error| error.source())
+}
+
+/// Sorts an error of reqwest's `send` (no answer's head arrived) into the call errors' kinds,
+/// its URL dropped: a stream refused unprocessed, a failed connection, a timeout, or a
+/// connection that failed after the request may have been written.
+pub(crate) fn send_error(error: reqwest::Error) -> CallError {
+    let connect = error.is_connect();
+    let timeout = error.is_timeout();
+    let source = TransportError::new(error.without_url());
+    if source.is_unprocessed_stream() {
+        CallError::NotProcessed { source }
+    } else if connect {
+        CallError::Connect { source }
+    } else if timeout {
+        CallError::Timeout { source }
+    } else {
+        CallError::Connection { source }
     }
 }
 
@@ -454,11 +579,11 @@ struct FailureList<'a>(&'a [ValidationFailure]);
 impl fmt::Display for FailureList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} failure(s)", self.0.len())?;
-        for (i, failure) in self.0.iter().enumerate() {
-            f.write_str(if i == 0 { ": " } else { "; " })?;
-            write_failure(f, failure)?;
+        FailureLine {
+            failures: self.0,
+            first: ": ",
         }
-        Ok(())
+        .fmt(f)
     }
 }
 
@@ -503,6 +628,17 @@ impl fmt::Display for TooLarge<'_> {
     }
 }
 
+struct RetryAfter<'a>(&'a Option<Duration>);
+
+impl fmt::Display for RetryAfter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(wait) => write!(f, ", Retry-After {} s", wait.as_secs()),
+            None => Ok(()),
+        }
+    }
+}
+
 struct ContentType<'a>(&'a Option<String>);
 
 impl fmt::Display for ContentType<'_> {
@@ -523,7 +659,7 @@ mod tests {
     fn failures_from_the_network_stay_on_one_line() {
         let failure = ValidationFailure {
             property: Some("from\n  #7 accepted".into()),
-            failure_code: FailureCode::Other("X\u{1b}[2J".into()),
+            failure_code: FailureCode::from("X\u{1b}[2J"),
             details: "line1\n  #1 accepted\u{1b}[31m\r".into(),
         };
         struct Shown<'a>(&'a ValidationFailure);

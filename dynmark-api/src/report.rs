@@ -6,7 +6,8 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::ValidationFailure;
-use crate::error::{CallFailureKind, write_failure};
+use crate::error::CallFailureKind;
+use crate::redact::FailureLine;
 
 /// What happened to one input message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,11 +55,11 @@ impl fmt::Display for Outcome {
                 if failures.is_empty() {
                     f.write_str(" (no reason given)")?;
                 }
-                for (i, failure) in failures.iter().enumerate() {
-                    f.write_str(if i == 0 { ": " } else { "; " })?;
-                    write_failure(f, failure)?;
+                FailureLine {
+                    failures,
+                    first: ": ",
                 }
-                Ok(())
+                .fmt(f)
             }
             Outcome::NotSent { reason } => write!(f, "not sent: {reason}"),
         }
@@ -456,10 +457,11 @@ impl<T> fmt::Display for SendReport<T> {
             while let Some((_, failures)) = noted.next_if(|(index, _)| *index <= i) {
                 if outcome.is_accepted() {
                     f.write_str(", yet the service also listed")?;
-                    for (n, failure) in failures.iter().enumerate() {
-                        f.write_str(if n == 0 { ": " } else { "; " })?;
-                        write_failure(f, failure)?;
+                    FailureLine {
+                        failures,
+                        first: ": ",
                     }
+                    .fmt(f)?;
                 }
             }
         }

@@ -17,6 +17,7 @@ use crate::error::{CallError, SendError};
 use crate::operation::BatchOperation;
 use crate::protocol::{Batch, Call, Collector, Event, ItemResults, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
+use crate::trace::SendTrace;
 
 /// What performing one call came to: its result and how many attempts it took.
 pub(crate) type Performed<R> = (Result<ItemResults<R>, CallError>, u32);
@@ -74,6 +75,8 @@ pub struct Sending<Op: BatchOperation, S> {
     announced: Vec<Call>,
     tasks: FuturesUnordered<Task<Op::ItemResult>>,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// The send's span (feature `tracing`).
+    trace: SendTrace,
 }
 
 // Nothing in a `Sending` is pinned structurally: the input is boxed, the items sit in `Vec`s.
@@ -101,6 +104,7 @@ where
             announced: Vec::new(),
             tasks: FuturesUnordered::new(),
             sleep: None,
+            trace: SendTrace::start(Op::OPERATION_ID),
             client,
         }
     }
@@ -153,7 +157,17 @@ where
         collector.finish()
     }
 
+    /// The next event, traced (feature `tracing`).
     fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Event<Op::Item>>> {
+        let event = ready!(self.poll_untraced(cx));
+        match &event {
+            Some(event) => self.trace.event(event),
+            None => self.trace.finish(),
+        }
+        Poll::Ready(event)
+    }
+
+    fn poll_untraced(&mut self, cx: &mut Context<'_>) -> Poll<Option<Event<Op::Item>>> {
         if !self.started {
             self.started = true;
             let deadline = self
@@ -229,7 +243,8 @@ where
                 }
             }
             self.stop.register(cx.waker());
-            if self.stop.is_stopped() {
+            if self.stop.is_stopped() && !self.batch.should_stop() {
+                // Stopped meanwhile: act on it now.
                 continue;
             }
             return Poll::Pending;
@@ -241,7 +256,8 @@ where
         let client = self.client.clone();
         let deadline = self.batch.deadline();
         let index = call.index;
-        let handle = tokio::spawn(client.perform::<Op>(call.request, call.items, deadline));
+        let trace = self.trace.call(index, call.items);
+        let handle = tokio::spawn(client.perform::<Op>(call.request, call.items, deadline, trace));
         self.tasks.push(Task {
             call: index,
             handle,

@@ -2,7 +2,9 @@
 //! snapshot: schemas named like the standard items the generated code uses (`String`, `Vec`,
 //! `Option`, `Result`, `From`, `Into`, `Visitor`, `Some`, `None`, `Ok`, `Err`, `Box`,
 //! `Default`), an operation named `option`, properties and rule siblings named by keywords
-//! (`type`, `match`, `final`, ...), and property names in capitals (`URL`, `CLIENT_REF`).
+//! (`type`, `match`, `final`, ...), property names in capitals (`URL`, `CLIENT_REF`), and
+//! general operations (path and query parameters, object and array bodies, answers by status)
+//! driven through the real sans-IO core.
 //!
 //! `tests/build.rs` generates each fixture with the runtime path `::dynmark_api` (types and their
 //! `Validate` impls) and `standard_names` also with `crate` (plus the `ItemOutcome` impls and
@@ -13,10 +15,11 @@ use dynmark_tests::failure_codes;
 // A stand-in for `dynmark-api`'s root, which code generated with the runtime path `crate` names:
 // the real derive and validation, and `operation` traits shaped as the real ones but speaking of
 // the generated `ValidationFailure` (the real ones speak of dynmark-api's own).
-use dynmark_api::{Validate, validation};
+use dynmark_api::{UnknownValue, Validate, validation};
 
 mod operation {
-    pub use dynmark_api::operation::Method;
+    // A general operation's answer holds the generated types themselves: the real trait fits.
+    pub use dynmark_api::operation::{JsonError, Method, Operation, json, text};
 
     /// `dynmark_api::operation::ItemOutcome`, over the stand-in's `ValidationFailure`.
     pub trait ItemOutcome {
@@ -40,7 +43,7 @@ mod operation {
 
 /// `standard_names` as included in `dynmark-api` (runtime path `crate`).
 mod inside {
-    #![allow(dead_code, missing_docs, clippy::all)]
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
     include!(concat!(
         env!("OUT_DIR"),
         "/fixture_standard_names_inside.rs"
@@ -49,17 +52,29 @@ mod inside {
 
 /// `standard_names` for another crate (runtime path `::dynmark_api`).
 mod names {
-    #![allow(dead_code, missing_docs, clippy::all)]
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
     include!(concat!(env!("OUT_DIR"), "/fixture_standard_names.rs"));
 }
 
+/// Path and query parameters (`crate`: with their operation).
+mod parameters {
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/fixture_parameters_inside.rs"));
+}
+
+/// Object and array bodies; 201, 204, 400 JSON, 409 text, 401 (`crate`: with the operations).
+mod answers {
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/fixture_answers_inside.rs"));
+}
+
 mod keywords {
-    #![allow(dead_code, missing_docs, clippy::all)]
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
     include!(concat!(env!("OUT_DIR"), "/fixture_keyword_siblings.rs"));
 }
 
 mod capitals {
-    #![allow(dead_code, missing_docs, clippy::all)]
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
     include!(concat!(
         env!("OUT_DIR"),
         "/fixture_shouting_property_names.rs"
@@ -121,10 +136,9 @@ fn an_enum_with_variants_named_like_standard_items_reads_and_writes_its_strings(
         assert_eq!(variant.to_string(), text);
         assert_eq!(names::Visitor::from(text.to_owned()), variant);
     }
-    assert_eq!(
-        names::Visitor::from("Some"),
-        names::Visitor::Other("Some".to_owned())
-    );
+    let unknown = names::Visitor::from("Some");
+    assert!(matches!(&unknown, names::Visitor::Other(value) if value.as_str() == "Some"));
+    assert_eq!(unknown.as_str(), "Some");
 }
 
 #[test]
@@ -155,14 +169,14 @@ fn inside_the_runtime_the_operation_and_the_outcome_are_generated() {
 
 #[test]
 fn rules_naming_keyword_siblings_work() {
-    let local = keywords::Event::new("07700 900000");
+    let local = keywords::Occasion::new("07700 900000");
     assert_eq!(failure_codes(&local), ["TypeLocalWithoutCountry"]);
     assert_eq!(
         failure_codes(&local.clone().with_match("GBR")),
         [] as [&str; 0]
     );
 
-    let symbols = keywords::Event::new("447700900000").with_loop("✓");
+    let symbols = keywords::Occasion::new("447700900000").with_loop("✓");
     assert_eq!(failure_codes(&symbols), [] as [&str; 0]);
     assert_eq!(
         failure_codes(&symbols.with_async(true)),
@@ -170,12 +184,12 @@ fn rules_naming_keyword_siblings_work() {
     );
 
     let time = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-    let backwards = keywords::Event::new("447700900000")
+    let backwards = keywords::Occasion::new("447700900000")
         .with_final(time)
         .with_override(time);
     assert_eq!(failure_codes(&backwards), ["FinalNotAfterOverride"]);
 
-    let json = serde_json::to_value(keywords::Event::new("1").with_match("GBR")).unwrap();
+    let json = serde_json::to_value(keywords::Occasion::new("1").with_match("GBR")).unwrap();
     assert_eq!(json, serde_json::json!({"type": "1", "match": "GBR"}));
 }
 
@@ -197,4 +211,143 @@ fn codes_of_properties_in_capitals_are_the_derives_and_known() {
     for code in failure_codes(&long) {
         assert!(capitals::FailureCode::from(code).is_known());
     }
+}
+
+fn endpoint() -> dynmark_api::protocol::Endpoint {
+    let base_url = dynmark_api::protocol::BaseUrl::parse("http://127.0.0.1:9", false).unwrap();
+    dynmark_api::protocol::Endpoint::new(base_url, dynmark_api::Credentials::new("user", "pw"))
+}
+
+fn response(status: u16, body: &str) -> dynmark_api::protocol::HttpResponse {
+    dynmark_api::protocol::HttpResponse::new(status, None, body.as_bytes().to_vec())
+}
+
+#[test]
+fn path_and_query_parameters_are_typed_validated_and_encoded() {
+    use operation::Operation;
+    use parameters::operations::{ListLines, ListLinesAnswer};
+
+    type Op = ListLines;
+    assert_eq!(Op::OPERATION_ID, "listLines");
+    assert_eq!(Op::METHOD, operation::Method::Get);
+    let id = "3f2c8a4e-6b1d-4c9a-9e7f-2a5b8c1d0e6f";
+    let call = ListLines::new(id, 20).with_verbose(true).with_tag("a&b c");
+    assert_eq!(call.validate(), Ok(()));
+    assert_eq!(call.body(), None);
+    assert_eq!(
+        endpoint().operation_url(&call).unwrap(),
+        format!("http://127.0.0.1:9/notes/{id}/lines?limit=20&verbose=true&tag=a%26b+c")
+    );
+    // Optional parameters left out are not sent.
+    assert_eq!(
+        endpoint().operation_url(&ListLines::new(id, -1)).unwrap(),
+        format!("http://127.0.0.1:9/notes/{id}/lines?limit=-1")
+    );
+    // The spec's constraints on parameters are checked locally.
+    let wrong = ListLines::new("not/a/uuid", 1).with_tag("t".repeat(21));
+    assert_eq!(failure_codes(&wrong), ["NoteIdInvalid", "TagTooLong"]);
+    // Failure paths name parameters as the spec does.
+    let failures = wrong.validate().unwrap_err().into_failures();
+    assert_eq!(failures[0].property.as_deref(), Some("noteId"));
+
+    let answer = endpoint()
+        .read_answer::<ListLines>(&response(200, r#"{"text": "hello", "lines": 3}"#))
+        .unwrap();
+    let ListLinesAnswer::Ok(note) = &answer;
+    assert_eq!((note.text.as_str(), note.lines), ("hello", Some(3)));
+    assert_eq!(answer.status(), 200);
+    // The 401 is the common failure, not a variant.
+    let refused = endpoint()
+        .read_answer::<ListLines>(&response(401, "No authorization header supplied"))
+        .unwrap_err();
+    assert!(refused.is_unauthorized());
+}
+
+#[test]
+fn object_and_array_bodies_and_every_documented_answer_work() {
+    use answers::operations::{
+        CheckNote, CheckNoteAnswer, CreateNote, CreateNoteAnswer, LookUpNotes, LookUpNotesAnswer,
+    };
+    use operation::Operation;
+
+    // An object body, validated where it sits (`body.text`).
+    let create = CreateNote::new(answers::Note::new(" "));
+    let failures = create.validate().unwrap_err().into_failures();
+    assert_eq!(failures[0].property.as_deref(), Some("body.text"));
+    assert_eq!(failures[0].failure_code.as_str(), "TextEmpty");
+    let request = endpoint()
+        .operation_request(&CreateNote::new(answers::Note::new("hi")))
+        .unwrap();
+    assert_eq!(request.method, operation::Method::Post);
+    assert_eq!(request.url, "http://127.0.0.1:9/notes");
+    assert_eq!(&request.body[..], br#"{"text":"hi"}"#);
+
+    let created = endpoint()
+        .read_answer::<CreateNote>(&response(201, r#"{"id": "n1", "text": "hi"}"#))
+        .unwrap();
+    assert!(
+        matches!(&created, CreateNoteAnswer::Created(note) if note.id.as_deref() == Some("n1"))
+    );
+    assert_eq!(created.status(), 201);
+    let invalid = endpoint()
+        .read_answer::<CreateNote>(&response(
+            400,
+            r#"[{"property": "text", "failureCode": "SomethingNew", "details": "no"}]"#,
+        ))
+        .unwrap();
+    let CreateNoteAnswer::Invalid(failures) = invalid else {
+        panic!("{invalid:?}");
+    };
+    assert_eq!(failures[0].failure_code.as_str(), "SomethingNew");
+    assert!(!failures[0].failure_code.is_known());
+
+    // A path parameter and an object body; 200 JSON, 204 nothing, 409 text.
+    let check = CheckNote::new("n 1", answers::Check::new("1234"));
+    assert_eq!(CheckNote::PATH, "/notes/{noteId}/check");
+    let request = endpoint().operation_request(&check).unwrap();
+    assert_eq!(request.url, "http://127.0.0.1:9/notes/n%201/check");
+    assert_eq!(&request.body[..], br#"{"code":"1234"}"#);
+    assert_eq!(
+        failure_codes(&CheckNote::new("n", answers::Check::new("1234567"))),
+        ["CodeTooLong"]
+    );
+    let checked = endpoint()
+        .read_answer::<CheckNote>(&response(200, r#"{"status": "Matched"}"#))
+        .unwrap();
+    assert!(
+        matches!(checked, CheckNoteAnswer::Ok(ref r) if r.status == answers::CheckStatus::Matched)
+    );
+    let unknown = endpoint()
+        .read_answer::<CheckNote>(&response(200, r#"{"status": "Expired"}"#))
+        .unwrap();
+    assert!(matches!(unknown, CheckNoteAnswer::Ok(ref r) if r.status.as_str() == "Expired"));
+    assert_eq!(
+        endpoint()
+            .read_answer::<CheckNote>(&response(204, ""))
+            .unwrap(),
+        CheckNoteAnswer::NotFound
+    );
+    assert_eq!(
+        endpoint()
+            .read_answer::<CheckNote>(&response(409, "being edited"))
+            .unwrap(),
+        CheckNoteAnswer::Conflict("being edited".into())
+    );
+    let unlisted = endpoint()
+        .read_answer::<CheckNote>(&response(404, "nope"))
+        .unwrap_err();
+    assert!(matches!(
+        unlisted,
+        dynmark_api::CallError::Status { status: 404, .. }
+    ));
+
+    // An array body and an array answer.
+    let lookup = LookUpNotes::new(vec![answers::Note::new("a"), answers::Note::new("")]);
+    let failures = lookup.validate().unwrap_err().into_failures();
+    assert_eq!(failures[0].property.as_deref(), Some("body[1].text"));
+    let found = endpoint()
+        .read_answer::<LookUpNotes>(&response(200, r#"[{"text": "a"}, {"text": "b"}]"#))
+        .unwrap();
+    let LookUpNotesAnswer::Ok(notes) = found;
+    assert_eq!(notes.len(), 2);
 }

@@ -1,98 +1,91 @@
-//! `dynmark-api` re-exports the generated types at its root with `pub use generated::*`, beside
-//! items written by hand; an explicit item wins over a glob, so a schema named like one of them
-//! would be silently hidden. The generator refuses those names (`RESERVED_ROOT_NAMES`): this
-//! test fails when `dynmark-api/src/lib.rs` gains (or loses) a root item the list does not
-//! know, so the list cannot fall behind.
+//! `dynmark-api` includes the generated code at its root, beside items written by hand. The
+//! generated types live in `mod types` and are re-exported there by name (`pub use
+//! types::{Message, ...}`), never with a glob: a schema named like a hand-written root item
+//! (`Client`, `SendReport`, ...) is then a compile error (E0255, the name is defined twice)
+//! instead of a type silently hidden by the item, as a glob re-export would let happen. No
+//! list of reserved names is needed; these tests keep the re-export explicit.
 
-use dynmark_codegen::{Options, RESERVED_ROOT_NAMES, generate};
+use dynmark_codegen::{Options, generate};
 
-/// The names `lib.rs` declares at the root with `pub use` (the last segment, or the `as` name, of
-/// each path; globs are skipped) and `pub mod`, read by a plain text scan.
-fn root_names(source: &str) -> Vec<String> {
-    let code: String = source
-        .lines()
-        .map(|line| line.split("//").next().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut names = Vec::new();
-    for statement in code.split(';') {
-        let statement = statement.trim();
-        // The attributes (`#[cfg(...)]`) before the item.
-        let item = statement
-            .rsplit_once(']')
-            .map_or(statement, |(_, item)| item)
-            .trim();
-        if let Some(module) = item.strip_prefix("pub mod ") {
-            names.push(module.trim().to_owned());
-        } else if let Some(tree) = item.strip_prefix("pub use ") {
-            let leaves = match tree.split_once('{') {
-                Some((_, list)) => list.trim_end_matches('}').split(',').collect(),
-                None => vec![tree],
-            };
-            for leaf in leaves.iter().map(|leaf| leaf.trim()) {
-                let name = match leaf.split_once(" as ") {
-                    Some((_, alias)) => alias.trim(),
-                    None => leaf.rsplit("::").next().unwrap_or_default().trim(),
-                };
-                if !name.is_empty() && name != "*" && !names.iter().any(|known| known == name) {
-                    names.push(name.to_owned());
-                }
-            }
-        }
-    }
-    names
+/// The names of the top-level `pub use types::{...};` of generated code.
+fn reexported(code: &str) -> Vec<String> {
+    let start = code
+        .find("\npub use types::{")
+        .map(|at| at + "\npub use types::{".len());
+    let Some(start) = start else {
+        // A single name is written without braces.
+        return code
+            .lines()
+            .filter_map(|line| line.strip_prefix("pub use types::"))
+            .map(|rest| rest.trim_end_matches(';').to_owned())
+            .collect();
+    };
+    let end = start + code[start..].find("};").expect("the re-export is closed");
+    code[start..end]
+        .split(',')
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+fn schema_names(spec: &str) -> Vec<String> {
+    let spec: serde_json::Value = serde_json::from_str(spec).unwrap();
+    spec["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect()
 }
 
 #[test]
-fn the_generator_knows_every_hand_written_root_item_of_dynmark_api() {
+fn every_generated_type_is_re_exported_by_name_never_by_glob() {
+    for options in [Options::inside_dynmark_api(), Options::default()] {
+        let code = generate(dynmark_spec::OPENAPI_JSON, &options).unwrap();
+        let mut names = reexported(&code);
+        let mut expected = schema_names(dynmark_spec::OPENAPI_JSON);
+        names.sort();
+        expected.sort();
+        assert_eq!(names, expected);
+        assert!(code.contains("\npub mod types {"), "{code}");
+        let globs: Vec<&str> = code
+            .lines()
+            .filter(|line| line.trim_start().starts_with("pub use") && line.contains('*'))
+            .collect();
+        assert!(globs.is_empty(), "{globs:?}");
+    }
+}
+
+#[test]
+fn dynmark_api_includes_the_generated_code_at_its_root_without_a_glob() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../dynmark-api/src/lib.rs");
     let source = std::fs::read_to_string(path).expect("dynmark-api/src/lib.rs");
-    let declared = root_names(&source);
-    assert!(
-        declared.iter().any(|name| name == "Client"),
-        "the scan found no `Client` in {path}: {declared:?}"
-    );
-    let unknown: Vec<&String> = declared
-        .iter()
-        .filter(|name| !RESERVED_ROOT_NAMES.contains(&name.as_str()))
+    let code: Vec<&str> = source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
         .collect();
     assert!(
-        unknown.is_empty(),
-        "dynmark-api's root declares {unknown:?}, which dynmark_codegen::RESERVED_ROOT_NAMES \
-         (codegen/src/names.rs) lacks: a schema of that name would be hidden; add them"
+        code.iter()
+            .any(|line| line.starts_with("include!(") && line.contains("dynmark_generated.rs")),
+        "lib.rs must include the generated code at its root, so the types' re-export sits beside \
+         the hand-written items"
     );
-    // `operations` is the generated module; every other reserved name must still exist.
-    let stale: Vec<&&str> = RESERVED_ROOT_NAMES
+    let globs: Vec<&&str> = code
         .iter()
-        .filter(|name| **name != "operations" && !declared.iter().any(|d| d == *name))
+        .filter(|line| line.contains("pub use") && line.contains("::*"))
         .collect();
     assert!(
-        stale.is_empty(),
-        "dynmark_codegen::RESERVED_ROOT_NAMES lists {stale:?}, which dynmark-api's root no \
-         longer declares; remove them"
+        globs.is_empty(),
+        "a glob re-export at dynmark-api's root would let a hand-written item hide a generated \
+         type: {globs:?}"
     );
 }
 
 #[test]
-fn the_scan_reads_renames_lists_and_attributes() {
-    let source = "pub use a::{B, C as D};\n#[cfg(x)]\npub mod e;\nmod f;\npub use g::*;\n\
-                  pub use h::I; // pub use j::K;\n";
-    assert_eq!(root_names(source), ["B", "D", "e", "I"]);
-}
-
-#[test]
-fn a_schema_named_like_a_root_item_is_refused_with_its_pointer() {
-    for name in RESERVED_ROOT_NAMES {
-        let spec = format!(
-            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}},
-                "components": {{"schemas": {{"{name}": {{"type": "object", "properties": {{}}}}}}}}}}"#
-        );
-        for options in [Options::default(), Options::inside_dynmark_api()] {
-            let error = generate(&spec, &options).unwrap_err().to_string();
-            assert!(
-                error.starts_with(&format!("/components/schemas/{name}: ")),
-                "{name}: {error}"
-            );
-        }
-    }
+fn a_schema_may_be_named_like_a_root_item_of_dynmark_api_elsewhere() {
+    // Outside dynmark-api nothing clashes: the generator accepts the name and re-exports it.
+    let spec = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"Client": {"type": "object", "properties": {}}}}}"#;
+    let code = generate(spec, &Options::default()).unwrap();
+    assert_eq!(reexported(&code), ["Client"]);
 }

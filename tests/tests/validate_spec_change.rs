@@ -5,7 +5,7 @@ use dynmark_api::validation::Validate;
 
 /// `Message` generated from the modified spec (runtime path `::dynmark_api`).
 mod modified {
-    #![allow(dead_code, missing_docs, clippy::all)]
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
     include!(concat!(env!("OUT_DIR"), "/modified_spec.rs"));
 }
 

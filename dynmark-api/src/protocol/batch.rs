@@ -11,6 +11,7 @@ use crate::error::{CallError, CallFailureKind};
 use crate::operation::{BatchOperation, ItemOutcome};
 use crate::protocol::call::ItemResults;
 use crate::protocol::http::{Endpoint, HttpRequest};
+use crate::redact::Redactor;
 use crate::report::{MessageOutcome, NotSentReason, Outcome, RejectedBy};
 use crate::validation::Validate;
 
@@ -218,6 +219,8 @@ pub struct Batch<Op: BatchOperation> {
     in_flight: BTreeMap<usize, Vec<(usize, Op::Item)>>,
     halt: Option<Halt>,
     events: VecDeque<Event<Op::Item>>,
+    /// The endpoint's redaction step, for the failures in the service's results.
+    redactor: Redactor,
 }
 
 impl<Op: BatchOperation> Batch<Op> {
@@ -237,6 +240,14 @@ impl<Op: BatchOperation> Batch<Op> {
             in_flight: BTreeMap::new(),
             halt: None,
             events: VecDeque::new(),
+            redactor: Redactor::none(),
+        }
+    }
+
+    /// Takes the endpoint's redaction step for the failures in its results.
+    fn adopt_redactor(&mut self, endpoint: &Endpoint) {
+        if self.redactor != *endpoint.redactor() {
+            self.redactor = endpoint.redactor().clone();
         }
     }
 
@@ -364,6 +375,7 @@ impl<Op: BatchOperation> Batch<Op> {
     /// [`record`](Self::record), or hand it back with [`release`](Self::release) if it was not
     /// sent after all.
     pub fn poll_call(&mut self, endpoint: &Endpoint, now: Instant) -> Option<Call> {
+        self.adopt_redactor(endpoint);
         self.handle_timeout(now);
         while self.halt.is_none() && self.in_flight.len() < self.calls_in_flight {
             let mut pending = self.sealed.pop_front()?;
@@ -396,6 +408,7 @@ impl<Op: BatchOperation> Batch<Op> {
     /// Uses a wait: builds the request of the next complete call, so that
     /// [`poll_call`](Self::poll_call) hands it out at once. Returns `true` if it did work.
     pub fn prepare(&mut self, endpoint: &Endpoint) -> bool {
+        self.adopt_redactor(endpoint);
         if self.halt.is_some() {
             return false;
         }
@@ -512,12 +525,12 @@ impl<Op: BatchOperation> Batch<Op> {
                     let mut noted = Vec::new();
                     let outcome = match result {
                         Ok(result) if result.is_accepted() => {
-                            noted = result.into_failures();
+                            noted = self.redactor.failures(result.into_failures());
                             Outcome::Accepted
                         }
                         Ok(result) => Outcome::Rejected {
                             by: RejectedBy::Service,
-                            failures: result.into_failures(),
+                            failures: self.redactor.failures(result.into_failures()),
                         },
                         Err(_) => Outcome::NotSent {
                             reason: NotSentReason::UnreadableResult { call },

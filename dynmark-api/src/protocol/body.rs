@@ -1,12 +1,13 @@
 //! Response bodies: read with a size bound, shown in errors as a bounded excerpt.
 
 use std::fmt;
+use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::credentials::Credentials;
 use crate::error::CallError;
 use crate::protocol::{Endpoint, HttpResponse};
+use crate::redact::Redactor;
 
 /// How many bytes of a body an [`Excerpt`] keeps by default.
 pub const EXCERPT_BYTES: usize = 512;
@@ -45,36 +46,22 @@ impl Excerpt {
         }
     }
 
-    /// The first [`EXCERPT_BYTES`] bytes of `body` once the password and the encoded
-    /// `Authorization` value are replaced by `<redacted>` (a secret that starts inside the
-    /// excerpt is redacted whole, even when it runs past its end).
-    pub(crate) fn redacted(body: &[u8], credentials: &Credentials) -> Self {
-        Excerpt::redacted_cut(body, credentials, false)
+    /// The first [`EXCERPT_BYTES`] bytes of `body`, redacted by `redactor` (a secret that starts
+    /// inside the excerpt is redacted whole, even when it runs past its end).
+    pub(crate) fn redacted(body: &[u8], redactor: &Redactor) -> Self {
+        Excerpt::redacted_cut(body, redactor, false)
     }
 
     /// As [`redacted`](Self::redacted); `cut` says that `body` is itself only the start of a
-    /// longer body. Where the text was cut, the beginning of a secret that the cut left at its
-    /// end is removed too.
-    pub(crate) fn redacted_cut(body: &[u8], credentials: &Credentials, cut: bool) -> Self {
-        let window = Excerpt::with_limit(body, EXCERPT_BYTES + credentials.longest_secret());
-        let mut redacted = credentials.redact(&window.text);
-        let cut = cut || window.truncated;
-        if cut {
-            credentials.trim_partial_secret(&mut redacted);
-        }
-        let excerpt = Excerpt::new(redacted.as_bytes());
-        Excerpt {
-            truncated: excerpt.truncated || cut,
-            text: excerpt.text,
-        }
+    /// longer body. Where the text was cut, nothing at its end shows how a secret begins.
+    pub(crate) fn redacted_cut(body: &[u8], redactor: &Redactor, cut: bool) -> Self {
+        Excerpt::quoted(body, redactor, EXCERPT_BYTES, cut)
     }
 
-    /// Where the excerpt cut its text, removes the beginning of a secret the cut left at its end.
-    pub(crate) fn without_partial_secret(mut self, credentials: &Credentials) -> Self {
-        if self.truncated {
-            credentials.trim_partial_secret(&mut self.text);
-        }
-        self
+    /// At most `limit` bytes of `body`, redacted by `redactor` (see [`Redactor::quote`]).
+    pub(crate) fn quoted(body: &[u8], redactor: &Redactor, limit: usize, cut: bool) -> Self {
+        let (text, truncated) = redactor.quote(body, limit, cut);
+        Excerpt { text, truncated }
     }
 
     /// The text kept.
@@ -130,6 +117,7 @@ pub struct BodyBuffer<'a> {
     endpoint: &'a Endpoint,
     status: u16,
     content_type: Option<String>,
+    retry_after: Option<Duration>,
     limit: usize,
     bytes: Vec<u8>,
 }
@@ -143,12 +131,26 @@ impl<'a> BodyBuffer<'a> {
         content_type: Option<String>,
         content_length: Option<u64>,
     ) -> Result<Self, CallError> {
+        BodyBuffer::with_retry_after(endpoint, status, content_type, content_length, None)
+    }
+
+    /// As [`new`](Self::new), for an answer whose `Retry-After` header asked for `retry_after`
+    /// (read with [`parse_retry_after`](crate::protocol::parse_retry_after)): it is kept in the
+    /// response and in the call's error.
+    pub fn with_retry_after(
+        endpoint: &'a Endpoint,
+        status: u16,
+        content_type: Option<String>,
+        content_length: Option<u64>,
+        retry_after: Option<Duration>,
+    ) -> Result<Self, CallError> {
         let limit = endpoint.max_response_body();
         let announced = content_length.map_or(0, |len| usize::try_from(len).unwrap_or(usize::MAX));
         let buffer = BodyBuffer {
             endpoint,
             status,
             content_type,
+            retry_after,
             limit,
             bytes: Vec::new(),
         };
@@ -174,9 +176,8 @@ impl<'a> BodyBuffer<'a> {
 
     /// The error for a body over the limit (`announced`: caught by the announced length).
     fn too_large(&self, announced: Option<u64>) -> CallError {
-        let credentials = self.endpoint.credentials();
         // What was read is only the start of the body.
-        let body = Excerpt::redacted_cut(&self.bytes, credentials, true);
+        let body = Excerpt::redacted_cut(&self.bytes, self.endpoint.redactor(), true);
         if (200..300).contains(&self.status) {
             CallError::BodyTooLarge {
                 status: self.status,
@@ -188,8 +189,12 @@ impl<'a> BodyBuffer<'a> {
                 },
             }
         } else {
-            self.endpoint
-                .status_failure(self.status, self.content_type.as_deref(), body)
+            self.endpoint.status_failure(
+                self.status,
+                self.content_type.as_deref(),
+                body,
+                self.retry_after,
+            )
         }
     }
 
@@ -201,12 +206,14 @@ impl<'a> BodyBuffer<'a> {
     /// The response: status, content type and the body read.
     pub fn into_response(self) -> HttpResponse {
         HttpResponse::new(self.status, self.content_type, self.bytes)
+            .with_retry_after(self.retry_after)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Credentials;
     use crate::protocol::BaseUrl;
 
     fn endpoint(limit: usize) -> Endpoint {
@@ -266,8 +273,9 @@ mod tests {
                 body,
             } => {
                 assert_eq!((status, limit, announced), (200, 10, None));
-                // The password (`1234567`) is redacted even from a body that echoes it.
-                assert_eq!(body.text(), "<redacted>890");
+                // The password (`1234567`) is redacted even from a body that echoes it, and the
+                // partial word at the cut is dropped.
+                assert_eq!(body.text(), "<redacted>");
                 assert!(body.is_truncated());
             }
             other => panic!("unexpected {other:?}"),
@@ -303,7 +311,7 @@ mod tests {
         assert!(!error.may_have_reached_service());
         assert_eq!(
             error.to_string(),
-            "the service refused the credentials (HTTP 401): No authorization…"
+            "the service refused the credentials (HTTP 401): No …"
         );
         // Announced too large: refused at once, still a refusal of the credentials.
         let error = BodyBuffer::new(&endpoint, 401, None, Some(1 << 30)).unwrap_err();
@@ -339,22 +347,27 @@ mod tests {
             let error = body.push(b"echo: xx1234567 and more").unwrap_err();
             let shown = format!("{error} {error:?}");
             assert!(!shown.contains("1234"), "{status}: {shown}");
-            assert!(shown.contains("echo: xx"), "{status}: {shown}");
+            // The partial word at the cut is dropped, whatever it is.
+            assert!(
+                shown.contains("echo: \u{2026}") || shown.contains("echo: …"),
+                "{status}: {shown}"
+            );
         }
         // The encoded `Authorization` value (`dXNlcjoxMjM0NTY3`), cut by the excerpt's own
-        // bound after an earlier redaction shortened the text.
-        let credentials = endpoint.credentials();
+        // bound after earlier redactions shortened the text.
+        let redactor = endpoint.redactor();
         let secret = "dXNlcjoxMjM0NTY3";
-        let window = EXCERPT_BYTES + credentials.longest_secret();
-        // Four redactions shorten the text by 24 bytes, more than the window's slack: the start
-        // of the fifth secret, cut by the window, moves into the excerpt.
-        let mut echoed = secret.repeat(4);
-        echoed.push_str(&"y".repeat(window - echoed.len() - 5));
+        let mut echoed = format!("{secret} ").repeat(4);
+        echoed.push_str(&"y ".repeat((EXCERPT_BYTES - echoed.len()) / 2));
         echoed.push_str(secret);
         echoed.push_str(" and more");
-        let excerpt = Excerpt::redacted_cut(echoed.as_bytes(), credentials, false);
+        let excerpt = Excerpt::redacted_cut(echoed.as_bytes(), redactor, false);
         assert!(!excerpt.text().contains("dXNl"), "{}", excerpt.text());
-        assert!(excerpt.text().ends_with('y'), "{}", excerpt.text());
-        assert!(excerpt.is_truncated());
+        assert!(
+            excerpt.text().starts_with("<redacted> <redacted>"),
+            "{}",
+            excerpt.text()
+        );
+        assert!(excerpt.text().len() <= EXCERPT_BYTES);
     }
 }

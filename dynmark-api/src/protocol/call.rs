@@ -131,7 +131,9 @@ impl Endpoint {
                 }
             }
             400 => match serde_json::from_slice::<Vec<ValidationFailure>>(body) {
-                Ok(failures) if !failures.is_empty() => Err(CallError::BadRequest { failures }),
+                Ok(failures) if !failures.is_empty() => Err(CallError::BadRequest {
+                    failures: self.redactor().failures(failures),
+                }),
                 _ => Err(self.status_error(response)),
             },
             _ => Err(self.status_error(response)),
@@ -143,14 +145,15 @@ impl Endpoint {
         &self,
         element: &RawValue,
     ) -> Result<Op::ItemResult, UnreadableResult> {
-        serde_json::from_str::<Op::ItemResult>(element.get()).map_err(|error| {
-            let reason = self.credentials().redact(&error.to_string());
-            UnreadableResult {
-                reason: Excerpt::with_limit(reason.as_bytes(), SHORT_TEXT)
-                    .without_partial_secret(self.credentials())
-                    .to_string(),
-                result: self.excerpt(element.get().as_bytes()),
-            }
+        serde_json::from_str::<Op::ItemResult>(element.get()).map_err(|error| UnreadableResult {
+            reason: Excerpt::quoted(
+                error.to_string().as_bytes(),
+                self.redactor(),
+                SHORT_TEXT,
+                false,
+            )
+            .to_string(),
+            result: self.excerpt(element.get().as_bytes()),
         })
     }
 
@@ -184,10 +187,13 @@ impl Endpoint {
         let reason = if body.iter().all(u8::is_ascii_whitespace) {
             "empty body".to_owned()
         } else {
-            let reason = self.credentials().redact(&error.to_string());
-            Excerpt::with_limit(reason.as_bytes(), SHORT_TEXT)
-                .without_partial_secret(self.credentials())
-                .to_string()
+            Excerpt::quoted(
+                error.to_string().as_bytes(),
+                self.redactor(),
+                SHORT_TEXT,
+                false,
+            )
+            .to_string()
         };
         CallError::InvalidResponse {
             status,
@@ -201,6 +207,7 @@ impl Endpoint {
             response.status,
             response.content_type.as_deref(),
             self.excerpt(&response.body),
+            response.retry_after,
         )
     }
 
@@ -212,6 +219,7 @@ impl Endpoint {
         status: u16,
         content_type: Option<&str>,
         body: Excerpt,
+        retry_after: Option<std::time::Duration>,
     ) -> CallError {
         if status == 401 {
             return CallError::Unauthorized {
@@ -221,15 +229,17 @@ impl Endpoint {
         }
         CallError::Status {
             status,
-            content_type: content_type
-                .map(|ct| Excerpt::with_limit(ct.as_bytes(), SHORT_TEXT).to_string()),
+            content_type: content_type.map(|ct| {
+                Excerpt::quoted(ct.as_bytes(), self.redactor(), SHORT_TEXT, false).to_string()
+            }),
             body,
+            retry_after,
         }
     }
 
     /// A bounded excerpt of `body` with the endpoint's secrets redacted.
     pub fn excerpt(&self, body: &[u8]) -> Excerpt {
-        Excerpt::redacted(body, self.credentials())
+        Excerpt::redacted(body, self.redactor())
     }
 }
 

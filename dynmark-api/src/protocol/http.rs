@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -10,6 +11,7 @@ use crate::credentials::Credentials;
 use crate::error::BuildError;
 use crate::operation::{BatchOperation, Method};
 use crate::protocol::body::DEFAULT_MAX_RESPONSE_BODY;
+use crate::redact::Redactor;
 
 /// Dynmark's production service.
 pub const DEFAULT_BASE_URL: &str = "https://services.dynmark.com";
@@ -123,6 +125,7 @@ impl fmt::Display for BaseUrl {
 pub struct Endpoint {
     base_url: BaseUrl,
     credentials: Credentials,
+    redactor: Redactor,
     user_agent: String,
     max_response_body: usize,
 }
@@ -132,6 +135,7 @@ impl Endpoint {
     pub fn new(base_url: BaseUrl, credentials: Credentials) -> Self {
         Endpoint {
             base_url,
+            redactor: Redactor::new(&credentials),
             credentials,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
@@ -158,6 +162,12 @@ impl Endpoint {
     /// The credentials.
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
+    }
+
+    /// The redaction step for every text from the network quoted in an error or a report (see
+    /// [`redact`](crate::redact)).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// The `User-Agent`.
@@ -210,7 +220,7 @@ impl fmt::Debug for HttpRequest {
                 let mut list = f.debug_list();
                 for (name, value) in self.0 {
                     if HttpRequest::is_sensitive(name) {
-                        list.entry(&(name, crate::credentials::REDACTED));
+                        list.entry(&(name, crate::redact::REDACTED));
                     } else {
                         list.entry(&(name, value));
                     }
@@ -237,16 +247,26 @@ pub struct HttpResponse {
     pub content_type: Option<String>,
     /// The body.
     pub body: Bytes,
+    /// The wait the `Retry-After` header asked for (see
+    /// [`parse_retry_after`](crate::protocol::parse_retry_after)), if any.
+    pub retry_after: Option<Duration>,
 }
 
 impl HttpResponse {
-    /// A response.
+    /// A response (without `Retry-After`: see [`with_retry_after`](Self::with_retry_after)).
     pub fn new(status: u16, content_type: Option<String>, body: impl Into<Bytes>) -> Self {
         HttpResponse {
             status,
             content_type,
             body: body.into(),
+            retry_after: None,
         }
+    }
+
+    /// With the wait its `Retry-After` header asked for.
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
     }
 }
 

@@ -12,19 +12,26 @@
 //!   ([`Batch::poll_event`]): each item's outcome with the item handed back, as soon as it is
 //!   known, after which it forgets the item.
 //!
-//! Everything here is generic over [`BatchOperation`](crate::operation::BatchOperation), so any
+//! - for any other operation, [`operation::request`] validates it and builds its request, and
+//!   [`Endpoint::read_answer`] reads the answer into the operation's answer enum.
+//!
+//! Everything here is generic over [`BatchOperation`](crate::operation::BatchOperation) or
+//! [`Operation`](crate::operation::Operation), so any
 //! operation the spec describes is callable. [`Client`](crate::Client) and
 //! `blocking::Client` are thin shells around these functions; with them, any HTTP library can
 //! be used instead.
 //!
-//! Nothing here retries: a call the service may have received is never sent again, because
-//! Dynmark could then deliver its messages twice.
+//! A call the service may have received is never sent again, because Dynmark could then
+//! deliver its messages twice; [`retry`] decides which failed calls provably did not reach it
+//! (and a `429`), and when to send those again.
 
 mod batch;
 pub(crate) mod body;
 mod call;
 mod collect;
 mod http;
+pub mod operation;
+pub mod retry;
 mod stop;
 
 pub use batch::{Batch, BatchOptions, Call, Event, Flow};
@@ -34,6 +41,7 @@ pub use collect::Collector;
 pub use http::{
     BaseUrl, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, Endpoint, HttpRequest, HttpResponse,
 };
+pub use retry::{GiveUpReason, RetryDecision, RetryPolicy, parse_retry_after};
 pub use stop::StopHandle;
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ fn accepted_results_with_failure_key() {
     let failures = results[0].validation_failures.as_deref().unwrap();
     assert_eq!(
         failures[0].failure_code,
-        FailureCode::Other("ErrSomethingNew".into())
+        FailureCode::from("ErrSomethingNew")
     );
 }
 
@@ -253,7 +253,7 @@ fn failures_listed_with_an_accepted_result_are_kept() {
     let kept: Vec<_> = report.accepted_with_failures().collect();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].0, 0);
-    assert_eq!(kept[0].1[0].failure_code, FailureCode::Other("X".into()));
+    assert_eq!(kept[0].1[0].failure_code, FailureCode::from("X"));
     assert_eq!(
         report.to_string(),
         "2 message(s): 2 accepted, 0 rejected, 0 not sent\n  #0 accepted, yet the service also listed: from: d (X)\n  #1 accepted"
@@ -423,7 +423,9 @@ fn other_statuses_keep_a_bounded_excerpt() {
             status,
             content_type,
             body,
+            retry_after,
         } => {
+            assert_eq!(*retry_after, None);
             assert_eq!(*status, 502);
             assert_eq!(content_type.as_deref(), Some("text/html; charset=utf-8"));
             assert_eq!(body.text().len(), EXCERPT_BYTES);
@@ -741,7 +743,10 @@ fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
     assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 1, 4]);
     let reason = NotSentReason::CallFailed {
         call: 1,
-        failure: CallFailureKind::Status { status: 503 },
+        failure: CallFailureKind::Status {
+            status: 503,
+            retry_after_secs: None,
+        },
     };
     assert_eq!(
         report.not_sent().collect::<Vec<_>>(),
@@ -1235,7 +1240,10 @@ fn step() -> impl Strategy<Value = Step> {
     let failure = prop_oneof![
         Just(CallFailureKind::Unauthorized),
         Just(CallFailureKind::Timeout),
-        Just(CallFailureKind::Status { status: 503 }),
+        Just(CallFailureKind::Status {
+            status: 503,
+            retry_after_secs: None,
+        }),
         Just(CallFailureKind::BadRequest),
         Just(CallFailureKind::Connect),
     ];
@@ -1259,10 +1267,14 @@ fn failure_of(kind: CallFailureKind) -> CallError {
             message: Excerpt::with_limit(b"no", 10),
         },
         CallFailureKind::Timeout => CallError::NotRecorded,
-        CallFailureKind::Status { status } => CallError::Status {
+        CallFailureKind::Status {
+            status,
+            retry_after_secs,
+        } => CallError::Status {
             status,
             content_type: None,
             body: Excerpt::with_limit(b"down", 10),
+            retry_after: retry_after_secs.map(std::time::Duration::from_secs),
         },
         CallFailureKind::BadRequest => CallError::BadRequest {
             failures: vec![crate::ValidationFailure {

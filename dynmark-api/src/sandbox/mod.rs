@@ -1,7 +1,8 @@
 //! A local Dynmark-compatible server for tests (feature `sandbox`).
 //!
 //! [`Sandbox::start`] binds `127.0.0.1` on an ephemeral port and serves
-//! `POST /webapi/message/send` as Dynmark does: it checks HTTP Basic credentials (a `401` with the
+//! `POST /webapi/message/send` as Dynmark does (over HTTP/1.1, or HTTP/2 for a client that
+//! speaks it with prior knowledge): it checks HTTP Basic credentials (a `401` with the
 //! service's text otherwise), reads the body as a JSON array of [`Message`]s (a `400` with
 //! `InvalidJson` failures positioned like the service's parser otherwise), validates each message
 //! with the same generated validators as local validation, and answers `202` with one
@@ -77,6 +78,8 @@ pub struct RecordedCall {
     pub status: u16,
     /// The fault applied to this call, if one was injected.
     pub fault: Option<Fault>,
+    /// `true` when the call came over HTTP/2 (prior knowledge), `false` over HTTP/1.1.
+    pub http2: bool,
 }
 
 /// A way for the sandbox to misbehave on one request, injected with [`Sandbox::inject`].
@@ -105,6 +108,19 @@ pub enum Fault {
     /// Read the request, then close the connection without sending a byte. Nothing is processed:
     /// no message is recorded as accepted.
     DropConnection,
+    /// Read the request, then refuse it unprocessed: on HTTP/2, reset its stream with
+    /// `REFUSED_STREAM` (RFC 9113 §8.7: the client knows nothing was processed); on HTTP/1,
+    /// which cannot say so, close the connection without an answer. Nothing is processed.
+    RefusedStream,
+    /// Read the request, then refuse it as a whole with this status (`429`, or `503`) and a
+    /// `Retry-After` header with this value (`"2"`, or an HTTP date); the body is
+    /// `Too many requests` (`text/plain`). Nothing is processed.
+    Throttle {
+        /// The status code.
+        status: u16,
+        /// The `Retry-After` value.
+        retry_after: String,
+    },
     /// Process the request as usual (its accepted messages are recorded), then send status `202`
     /// with a `Content-Length` announcing the whole answer, only the first half of the answer's
     /// body, and close the connection.

@@ -1,5 +1,5 @@
 //! The sandbox's network side: accepts connections on its own tokio runtime, serves HTTP/1.1
-//! (keep-alive, one task per connection) with hyper, applies injected faults, and hands each
+//! (keep-alive) and HTTP/2 (prior knowledge, h2c) with hyper, one task per connection, applies injected faults, and hands each
 //! request to [`answer`](super::answer::answer). Nothing here decides what Dynmark would say.
 
 use std::convert::Infallible;
@@ -11,9 +11,10 @@ use std::task::{Context, Poll, Waker, ready};
 
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use hyper::{Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, oneshot};
 
@@ -56,8 +57,10 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
         let control = Arc::clone(&control);
         move |request| handle(request, Arc::clone(&shared), Arc::clone(&control))
     });
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.keep_alive(true).header_read_timeout(None);
+    // HTTP/1.1, or HTTP/2 with prior knowledge (h2c: the client starts with the HTTP/2
+    // preface), told apart by the first bytes.
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().keep_alive(true).header_read_timeout(None);
     let served = builder.serve_connection(io, service);
     tokio::select! {
         biased;
@@ -67,19 +70,22 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>) {
     }
 }
 
-/// Answers one request, applying the next fault if it is for the send path.
+/// Answers one request, applying the next fault if it is for the send path. An `Err` resets the
+/// HTTP/2 stream with the error's reason ([`Fault::RefusedStream`]; on HTTP/1 it closes the
+/// connection).
 async fn handle(
     request: hyper::Request<Incoming>,
     shared: Arc<Shared>,
     control: Arc<Control>,
-) -> Result<Response<Reply>, Infallible> {
+) -> Result<Response<Reply>, h2::Error> {
     let (parts, body) = request.into_parts();
     let on_send_path = answer::is_send_path(parts.uri.path());
+    let http2 = parts.version == hyper::Version::HTTP_2;
     let body = match read(body, shared.max_body_bytes).await {
         Ok(body) => body,
         Err(refusal) => {
             if on_send_path {
-                shared.record(&refusal, refusal.status);
+                shared.record(&refusal, refusal.status, http2);
             }
             return Ok(reply(refusal));
         }
@@ -105,10 +111,16 @@ async fn handle(
             None | Some(Fault::Delay(_)) => (answer.status, true),
             Some(Fault::TruncatedBody) => (202, true),
             Some(Fault::Respond { status, .. }) => (final_status(*status).as_u16(), false),
-            Some(Fault::DropConnection) => (0, false),
+            Some(Fault::DropConnection | Fault::RefusedStream) => (0, false),
+            Some(Fault::Throttle { status, .. }) => (final_status(*status).as_u16(), false),
         };
         let messages = match &fault {
-            Some(Fault::Respond { .. } | Fault::DropConnection) => payload::parse(&body).items,
+            Some(
+                Fault::Respond { .. }
+                | Fault::DropConnection
+                | Fault::RefusedStream
+                | Fault::Throttle { .. },
+            ) => payload::parse(&body).items,
             _ => answer.messages,
         };
         if accepted {
@@ -118,13 +130,15 @@ async fn handle(
             messages,
             status,
             fault: fault.clone(),
+            http2,
         });
         fault
     };
-    Ok(match fault {
-        None => reply(answer),
-        Some(fault) => misbehave(fault, answer, control).await,
-    })
+    match fault {
+        None => Ok(reply(answer)),
+        Some(Fault::RefusedStream) => Err(h2::Error::from(h2::Reason::REFUSED_STREAM)),
+        Some(fault) => Ok(misbehave(fault, answer, control).await),
+    }
 }
 
 /// Reads a request body of at most `limit` bytes; the answer to send instead when it cannot.
@@ -151,7 +165,18 @@ async fn misbehave(fault: Fault, answer: Answer, control: Arc<Control>) -> Respo
             content_type,
             body,
         } => exact(status, &content_type, body),
-        Fault::DropConnection => {
+        Fault::Throttle {
+            status,
+            retry_after,
+        } => {
+            let mut response = exact(status, "text/plain", b"Too many requests".to_vec());
+            if let Ok(value) = HeaderValue::from_str(&retry_after) {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
+            response
+        }
+        // Answered before `misbehave` (a stream reset is the service's error).
+        Fault::RefusedStream | Fault::DropConnection => {
             control.close.notify_one();
             // Never answer: the connection task drops the connection instead.
             std::future::pending().await
@@ -176,7 +201,7 @@ async fn misbehave(fault: Fault, answer: Answer, control: Arc<Control>) -> Respo
 
 impl Shared {
     /// Records a call answered with `answer` (sent with `status`), and the messages it accepted.
-    fn record(&self, answer: &Answer, status: u16) {
+    fn record(&self, answer: &Answer, status: u16, http2: bool) {
         let count_only = self.count_only;
         let mut state = self.lock();
         state.accept(&answer.accepted, count_only);
@@ -184,6 +209,7 @@ impl Shared {
             messages: answer.messages,
             status,
             fault: None,
+            http2,
         });
     }
 }
