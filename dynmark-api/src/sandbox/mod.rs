@@ -82,6 +82,7 @@ pub struct Sandbox {
 pub struct SandboxBuilder {
     credentials: Credentials,
     max_body_bytes: usize,
+    port: u16,
     count_only: bool,
     resend_window: Duration,
     number_statuses: HashMap<String, u8>,
@@ -293,6 +294,12 @@ impl SandboxBuilder {
         self
     }
 
+    /// The port to listen on, on `127.0.0.1` (default 0: an ephemeral port the system picks).
+    pub fn port(mut self, port: u16) -> SandboxBuilder {
+        self.port = port;
+        self
+    }
+
     /// Counts the messages it accepts ([`Sandbox::accepted_count`]) instead of keeping them
     /// ([`Sandbox::accepted`] stays empty), so that it can take millions of messages in
     /// bounded memory. Calls are still recorded.
@@ -324,12 +331,14 @@ impl SandboxBuilder {
         self
     }
 
-    /// Binds `127.0.0.1` on an ephemeral port and starts serving on a new thread.
+    /// Binds `127.0.0.1` on the port (by default an ephemeral one) and starts serving on a new
+    /// thread.
     ///
     /// # Errors
     ///
     /// When the user name is empty or contains `:`, or the spec cannot be read (`InvalidInput`),
-    /// or the port cannot be bound, or the server's thread or runtime cannot be started.
+    /// or the port cannot be bound (`AddrInUse` when another program has it), or the server's
+    /// thread or runtime cannot be started.
     pub fn start(self) -> std::io::Result<Sandbox> {
         let spec = spec::SpecApi::parse(self.spec.as_deref().unwrap_or(dynmark_spec::OPENAPI_JSON))
             .map_err(|problem| {
@@ -346,7 +355,7 @@ impl SandboxBuilder {
                  authentication cannot carry it)",
             ));
         }
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -387,6 +396,7 @@ impl Default for SandboxBuilder {
         SandboxBuilder {
             credentials: Credentials::new(Sandbox::USERNAME, Sandbox::PASSWORD),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            port: 0,
             count_only: false,
             resend_window: DEFAULT_RESEND_WINDOW,
             number_statuses: HashMap::new(),
@@ -400,6 +410,7 @@ impl fmt::Debug for SandboxBuilder {
         f.debug_struct("SandboxBuilder")
             .field("credentials", &self.credentials)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("port", &self.port)
             .field("count_only", &self.count_only)
             .field("resend_window", &self.resend_window)
             .field("number_statuses", &self.number_statuses)
@@ -486,6 +497,20 @@ mod tests {
         drop(sandbox);
         // The listener is closed with the runtime: nothing accepts on the port any more.
         assert!(std::net::TcpStream::connect(addr).is_err());
+    }
+
+    #[test]
+    fn listens_on_the_port_asked_for() {
+        let first = Sandbox::start().expect("sandbox starts");
+        let taken = first.addr().port();
+        let error = Sandbox::builder().port(taken).start().unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+        drop(first);
+        let sandbox = Sandbox::builder()
+            .port(taken)
+            .start()
+            .expect("the port is free again");
+        assert_eq!(sandbox.addr().port(), taken);
     }
 
     #[test]

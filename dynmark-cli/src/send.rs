@@ -1,0 +1,433 @@
+//! `dynmark send`: rows in, through the library's send, outcomes out to the journal, the report
+//! and the summary.
+//!
+//! The journal is asked about each row as it is read (skip it if accepted, list it if it may
+//! have reached the service), its rows are committed as in flight when a call is about to be
+//! written, and outcomes are committed when the call is over.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::task::{Poll, ready};
+use std::time::Duration;
+
+use dynmark_api::{Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy};
+
+use crate::cli::SendArgs;
+use crate::engine::{self, Step, Stop};
+use crate::input::{Row, Rows};
+use crate::journal::{self, Journal, State};
+use crate::outcome::{ReportRow, RowOutcome};
+use crate::output::Output;
+use crate::{Fatal, credentials};
+
+/// Where the messages go.
+pub struct Service {
+    pub client: Client,
+    /// What the journal records it as (URL and user name, never the password).
+    pub identity: String,
+    /// Keeps an in-process sandbox (`--sandbox`) running.
+    pub _sandbox: Option<dynmark_api::sandbox::Sandbox>,
+}
+
+impl Service {
+    /// The client `args` say: the in-process sandbox, or the service with the credentials found.
+    pub fn connect(args: &SendArgs) -> Result<Service, Fatal> {
+        let usage = |error: dynmark_api::BuildError| Fatal::usage(error.to_string());
+        let mut builder = Client::builder()
+            .batch_size(args.batch_size)
+            .calls_in_flight(args.calls_in_flight);
+        if let Some(timeout) = args.timeout {
+            let timeout = Duration::try_from_secs_f64(timeout)
+                .ok()
+                .filter(|t| !t.is_zero())
+                .ok_or_else(|| {
+                    Fatal::usage(format!(
+                        "--timeout {timeout}: not a number of seconds above 0"
+                    ))
+                })?;
+            builder = builder.timeout(timeout);
+        }
+        if args.sandbox {
+            use dynmark_api::sandbox::Sandbox;
+            let sandbox = Sandbox::start()
+                .map_err(|e| Fatal::usage(format!("cannot start the sandbox: {e}")))?;
+            let client = builder
+                .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+                .base_url(sandbox.base_url())
+                .build()
+                .map_err(usage)?;
+            return Ok(Service {
+                client,
+                identity: format!("the in-process sandbox as {}", Sandbox::USERNAME),
+                _sandbox: Some(sandbox),
+            });
+        }
+        let login = credentials::find(args.credentials.as_deref()).map_err(Fatal::usage)?;
+        let username = login.credentials.username().to_owned();
+        builder = builder.credentials(login.credentials.username(), login.credentials.password());
+        if let Some(base_url) = args.base_url.clone().or(login.base_url) {
+            builder = builder.base_url(base_url);
+        }
+        let client = builder.build().map_err(usage)?;
+        let identity = format!("{} as {username}", client.endpoint().base_url().as_str());
+        Ok(Service {
+            client,
+            identity,
+            _sandbox: None,
+        })
+    }
+}
+
+/// How many rows the reading thread may be ahead of the send.
+const READ_AHEAD: usize = 1024;
+
+/// A row handed to the library, waiting for its outcome.
+struct Pending {
+    sequence: u64,
+    fingerprint: i64,
+    line: ReportRow,
+    /// Its call was announced (it is in the journal as in flight).
+    announced: bool,
+}
+
+/// The state of a send, shared by the row reader and the event handler.
+struct Job {
+    output: Output,
+    journal: Option<Journal>,
+    resend_uncertain: bool,
+    /// By the number the library knows the message by.
+    pending: HashMap<usize, Pending>,
+    /// Outcomes to commit when the call is over.
+    to_commit: Vec<(u64, State, Option<String>)>,
+    next_sequence: u64,
+    next_index: usize,
+    /// A call failed (or a row may have reached the service).
+    call_failed: bool,
+    fatal: Option<Fatal>,
+}
+
+impl Job {
+    /// A row read: finished at once (unreadable, accepted in an earlier run, uncertain), or
+    /// handed to the library (returned, with its number).
+    fn admit(&mut self, row: Row) -> Result<Option<(usize, Message)>, Fatal> {
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        let parts = row.content.as_ref().ok().map(Message::parts);
+        let line = ReportRow::new(row.number, row.to(), row.client_ref(), parts.as_ref());
+        let message = match row.content {
+            Ok(message) => message,
+            Err(unreadable) => {
+                if let Some(journal) = &self.journal
+                    && let Some(entry) = journal.entry(row.number).map_err(Fatal::usage_of)?
+                    && matches!(entry.state, State::Accepted | State::Uncertain)
+                {
+                    return Err(changed(row.number, entry.state));
+                }
+                let mut line = line.with(RowOutcome::Rejected, "rejected by the client");
+                line.failures = unreadable.failures;
+                self.finish(sequence, line)?;
+                return Ok(None);
+            }
+        };
+        let mut fingerprint = 0;
+        if let Some(journal) = &self.journal {
+            fingerprint = journal::fingerprint(&message);
+            if let Some(entry) = journal.entry(row.number).map_err(Fatal::usage_of)? {
+                let same = entry.fingerprint == fingerprint;
+                match entry.state {
+                    State::Accepted | State::Uncertain | State::InFlight if !same => {
+                        return Err(changed(row.number, entry.state));
+                    }
+                    State::Accepted => {
+                        self.output.summary.accepted_before += 1;
+                        let line = line.with(RowOutcome::Accepted, "accepted in an earlier run");
+                        self.finish(sequence, line)?;
+                        return Ok(None);
+                    }
+                    State::Uncertain | State::InFlight if !self.resend_uncertain => {
+                        let line = line.with(
+                            RowOutcome::Uncertain,
+                            "may have reached the service in an earlier run (its call got no \
+                             answer); not sent again: --resend-uncertain sends it",
+                        );
+                        self.call_failed = true;
+                        self.finish(sequence, line)?;
+                        return Ok(None);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let index = self.next_index;
+        self.next_index += 1;
+        self.pending.insert(
+            index,
+            Pending {
+                sequence,
+                fingerprint,
+                line,
+                announced: false,
+            },
+        );
+        Ok(Some((index, message)))
+    }
+
+    fn handle(&mut self, step: Step) -> Result<(), Fatal> {
+        match step {
+            Step::CallStarting(messages) => {
+                if let Some(journal) = &mut self.journal {
+                    let rows: Vec<_> = messages
+                        .iter()
+                        .filter_map(|index| self.pending.get(index))
+                        .map(|pending| {
+                            (
+                                pending.line.row,
+                                pending.fingerprint,
+                                pending.line.to.as_deref().unwrap_or_default(),
+                                pending.line.client_ref.as_deref(),
+                            )
+                        })
+                        .collect();
+                    journal.in_flight(&rows).map_err(Fatal::usage_of)?;
+                }
+                // Only once the journal says so: if it cannot, the call is never written.
+                for index in &messages {
+                    if let Some(pending) = self.pending.get_mut(index) {
+                        pending.announced = true;
+                    }
+                }
+                Ok(())
+            }
+            Step::CallReleased(messages) => {
+                for index in &messages {
+                    if let Some(pending) = self.pending.get_mut(index)
+                        && pending.announced
+                    {
+                        pending.announced = false;
+                        self.to_commit
+                            .push((pending.line.row, State::NotSent, None));
+                    }
+                }
+                self.commit()
+            }
+            Step::Outcome(outcome) => {
+                let Some(pending) = self.pending.remove(&outcome.index) else {
+                    return Ok(());
+                };
+                let MessageOutcome {
+                    outcome,
+                    accepted_with_failures,
+                    ..
+                } = *outcome;
+                if self.journal.is_some() && pending.announced {
+                    let state = match &outcome {
+                        Outcome::Accepted => Some(State::Accepted),
+                        Outcome::Rejected {
+                            by: RejectedBy::Service,
+                            ..
+                        } => Some(State::Rejected),
+                        Outcome::Rejected { .. } => None,
+                        Outcome::NotSent { reason } if reason.may_have_reached_service() => {
+                            Some(State::Uncertain)
+                        }
+                        Outcome::NotSent { .. } => Some(State::NotSent),
+                    };
+                    if let Some(state) = state {
+                        let failures = match &outcome {
+                            Outcome::Rejected { failures, .. } => {
+                                serde_json::to_string(failures).ok()
+                            }
+                            _ => None,
+                        };
+                        self.to_commit.push((pending.line.row, state, failures));
+                    }
+                }
+                if let Outcome::NotSent { reason } = &outcome
+                    && (reason.may_have_reached_service()
+                        || matches!(
+                            reason,
+                            NotSentReason::CallFailed { .. } | NotSentReason::Stopped { .. }
+                        ))
+                {
+                    self.call_failed = true;
+                }
+                let mut line = pending.line.with_outcome(outcome);
+                if line.outcome == RowOutcome::Accepted {
+                    line.failures = accepted_with_failures;
+                }
+                self.finish(pending.sequence, line)
+            }
+            Step::CallFinished => self.commit(),
+        }
+    }
+
+    fn commit(&mut self) -> Result<(), Fatal> {
+        if let Some(journal) = &mut self.journal
+            && !self.to_commit.is_empty()
+        {
+            journal.record(&self.to_commit).map_err(Fatal::usage_of)?;
+        }
+        self.to_commit.clear();
+        Ok(())
+    }
+
+    fn finish(&mut self, sequence: u64, line: ReportRow) -> Result<(), Fatal> {
+        self.output.row(sequence, line).map_err(Fatal::usage_of)
+    }
+}
+
+fn changed(row: u64, state: State) -> Fatal {
+    let was = match state {
+        State::Accepted => "accepted",
+        _ => "possibly received by the service",
+    };
+    Fatal::usage(format!(
+        "row {row} is not the row the journal recorded as {was}: the file changed, or the \
+         journal belongs to another file; nothing after it was read (use a new journal for a new \
+         file)"
+    ))
+}
+
+/// Runs `dynmark send` (not `--dry-run`).
+pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
+    let service = Service::connect(args)?;
+    let journal = args
+        .journal
+        .as_deref()
+        .map(|path| Journal::open(path, &service.identity, args.durable_journal))
+        .transpose()
+        .map_err(Fatal::usage_of)?;
+    let output =
+        Output::new(args.input.report.as_deref(), args.input.quiet).map_err(Fatal::usage_of)?;
+    if let Some(journal) = &journal
+        && journal.interrupted() > 0
+    {
+        output.note(&format!(
+            "the journal's last run ended with {} rows in flight: they may have reached the \
+             service and are not sent again{}",
+            journal.interrupted(),
+            if args.resend_uncertain {
+                " (but --resend-uncertain sends them)"
+            } else {
+                ""
+            }
+        ));
+    }
+    let job = RefCell::new(Job {
+        output,
+        journal,
+        resend_uncertain: args.resend_uncertain,
+        pending: HashMap::new(),
+        to_commit: Vec::new(),
+        next_sequence: 0,
+        next_index: 0,
+        call_failed: false,
+        fatal: None,
+    });
+    // Rows are read and parsed on a thread of their own, a bounded channel ahead of the send:
+    // a slow input (a pipe) never blocks the calls in flight, and the library sends what it
+    // has when the input makes it wait.
+    let (sender, mut received) = tokio::sync::mpsc::channel(READ_AHEAD);
+    std::thread::Builder::new()
+        .name("dynmark-rows".into())
+        .spawn(move || {
+            for row in rows {
+                if sender.blocking_send(row).is_err() {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| Fatal::usage(format!("cannot start the reading thread: {e}")))?;
+    let input = futures_util::stream::poll_fn(|cx| {
+        loop {
+            if job.borrow().fatal.is_some() {
+                return Poll::Ready(None);
+            }
+            let row = match ready!(received.poll_recv(cx)) {
+                None => return Poll::Ready(None),
+                Some(Ok(row)) => row,
+                Some(Err(error)) => {
+                    job.borrow_mut().fatal = Some(Fatal::usage_of(error));
+                    return Poll::Ready(None);
+                }
+            };
+            let mut job = job.borrow_mut();
+            match job.admit(row) {
+                Ok(Some((_, message))) => return Poll::Ready(Some(message)),
+                Ok(None) => {}
+                Err(fatal) => {
+                    job.fatal = Some(fatal);
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    });
+    let mut handle = |step| job.borrow_mut().handle(step);
+    let sent = engine::send(&service.client, input, &stop, &mut handle).await;
+    let mut job = job.into_inner();
+    if let Err(fatal) = sent {
+        job.fatal.get_or_insert(fatal);
+    }
+    // Rows the send never took (after Ctrl-C, or once a call stopped the run): read the rest
+    // and say so (unless the file itself failed).
+    if job.fatal.is_none() {
+        let reason = if stop.is_stopped() {
+            "not sent: the run was stopped (Ctrl-C) before it was read"
+        } else {
+            "not sent: an earlier call stopped the run (see the rows that failed)"
+        };
+        while let Some(row) = received.recv().await {
+            match row.map_err(Fatal::usage_of).and_then(|row| job.admit(row)) {
+                Ok(Some((index, _))) => {
+                    if let Some(pending) = job.pending.remove(&index) {
+                        let line = pending.line.with(RowOutcome::NotSent, reason);
+                        job.finish(pending.sequence, line)?;
+                    }
+                }
+                Ok(None) => {}
+                Err(fatal) => {
+                    job.fatal = Some(fatal);
+                    break;
+                }
+            }
+        }
+    }
+    // Anything still waiting had no outcome: it may have been on its way.
+    let mut left: Vec<_> = job.pending.drain().map(|(_, p)| p).collect();
+    left.sort_by_key(|p| p.sequence);
+    for pending in left {
+        let (outcome, reason, state) = if pending.announced {
+            (
+                RowOutcome::Uncertain,
+                "its call got no answer: it may have reached the service",
+                State::Uncertain,
+            )
+        } else {
+            (
+                RowOutcome::NotSent,
+                "not sent: the run ended before its call",
+                State::NotSent,
+            )
+        };
+        if pending.announced {
+            job.call_failed = true;
+            job.to_commit.push((pending.line.row, state, None));
+        }
+        job.finish(pending.sequence, pending.line.with(outcome, reason))?;
+    }
+    job.commit()?;
+    let summary = job.output.finish().map_err(Fatal::usage_of)?;
+    println!("{summary}");
+    if let Some(fatal) = job.fatal {
+        return Err(fatal);
+    }
+    Ok(if job.call_failed {
+        3
+    } else if stop.is_stopped() && summary.not_sent > 0 {
+        130
+    } else if summary.rejected > 0 {
+        1
+    } else {
+        0
+    })
+}
