@@ -75,6 +75,7 @@ mod config;
 mod credentials;
 mod error;
 pub mod protocol;
+pub mod receipts;
 mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
