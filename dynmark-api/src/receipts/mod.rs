@@ -57,7 +57,7 @@ mod receipt;
 mod receiver;
 #[cfg(feature = "receiver")]
 mod service;
-mod token;
+pub(crate) mod token;
 mod tracker;
 
 pub use client_refs::{AssignClientRefs, MAX_CLIENT_REF_CHARS, assign_client_refs};

@@ -26,6 +26,7 @@
 
 mod answer;
 mod auth;
+mod delivery;
 mod payload;
 mod server;
 
@@ -39,7 +40,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::Message;
+use crate::receipts::InboundMessage;
 use auth::Credentials;
+pub use delivery::{Delivery, DeliveryOutcome, RECEIVER_TIMEOUT, ReceiptPlan};
 
 /// The largest request body the sandbox reads by default (16 MiB); larger ones get `413`.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -61,6 +64,8 @@ pub struct Sandbox {
 pub struct SandboxBuilder {
     credentials: Credentials,
     max_body_bytes: usize,
+    receipts: ReceiptPlan,
+    inbound_url: Option<String>,
 }
 
 /// One request the sandbox received on the send path, whatever it answered.
@@ -199,6 +204,35 @@ impl Sandbox {
     pub fn pending_faults(&self) -> usize {
         self.shared.lock().faults.len()
     }
+
+    /// Every delivery receipt the sandbox sent (or did not send: see [`DeliveryOutcome`]), in
+    /// the order the attempts ended. After accepting a message with a `deliveryStatusUrl`, the
+    /// sandbox sends its receipt there as Dynmark does, a `GET` with the fields in the query
+    /// string, after the [`ReceiptPlan`]'s delay, and only to a loopback address.
+    pub fn receipts(&self) -> Vec<Delivery> {
+        self.shared.lock().receipts.clone()
+    }
+
+    /// Sends an inbound message (an SMS from `sender` to your number `recipient`) to the
+    /// [`inbound_url`](SandboxBuilder::inbound_url), as Dynmark forwards replies; the attempt is
+    /// recorded in [`inbound`](Self::inbound) once it ends. Returns the message's `msgid`, or
+    /// `None` when no inbound URL is configured.
+    pub fn send_inbound(&self, sender: &str, recipient: &str, content: &str) -> Option<i64> {
+        let url = self.shared.inbound_url.clone()?;
+        let message_id = {
+            let mut state = self.shared.lock();
+            state.next_inbound_id += 1;
+            state.next_inbound_id
+        };
+        let message = InboundMessage::new(message_id, delivery::now(), sender, recipient, content);
+        delivery::inbound(&self.shared, url, &message);
+        Some(message_id)
+    }
+
+    /// Every inbound message the sandbox sent, in the order the attempts ended.
+    pub fn inbound(&self) -> Vec<Delivery> {
+        self.shared.lock().inbound.clone()
+    }
 }
 
 impl Drop for Sandbox {
@@ -239,6 +273,20 @@ impl SandboxBuilder {
         self
     }
 
+    /// The delivery receipts the sandbox sends to accepted messages' loopback
+    /// `deliveryStatusUrl`s (default [`ReceiptPlan::default`]: at once, status `2` "Delivered").
+    pub fn receipts(mut self, plan: ReceiptPlan) -> SandboxBuilder {
+        self.receipts = plan;
+        self
+    }
+
+    /// Where [`Sandbox::send_inbound`] sends inbound messages (Dynmark's portal setting); only
+    /// a loopback URL is ever sent to.
+    pub fn inbound_url(mut self, url: impl Into<String>) -> SandboxBuilder {
+        self.inbound_url = Some(url.into());
+        self
+    }
+
     /// Binds `127.0.0.1` on an ephemeral port and starts serving on a new thread.
     ///
     /// # Errors
@@ -268,6 +316,10 @@ impl SandboxBuilder {
         let shared = Arc::new(Shared {
             credentials: self.credentials,
             max_body_bytes: self.max_body_bytes,
+            receipts: self.receipts,
+            inbound_url: self.inbound_url,
+            http: delivery::http_client()?,
+            runtime: runtime.handle().clone(),
             state: Mutex::default(),
         });
         let (stop, stopped) = oneshot::channel();
@@ -291,6 +343,8 @@ impl Default for SandboxBuilder {
         SandboxBuilder {
             credentials: Credentials::new(Sandbox::USERNAME, Sandbox::PASSWORD),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            receipts: ReceiptPlan::default(),
+            inbound_url: None,
         }
     }
 }
@@ -300,6 +354,8 @@ impl fmt::Debug for SandboxBuilder {
         f.debug_struct("SandboxBuilder")
             .field("credentials", &self.credentials)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("receipts", &self.receipts)
+            .field("inbound_url", &self.inbound_url.as_ref().map(|_| "<set>"))
             .finish()
     }
 }
@@ -308,6 +364,12 @@ impl fmt::Debug for SandboxBuilder {
 struct Shared {
     credentials: Credentials,
     max_body_bytes: usize,
+    receipts: ReceiptPlan,
+    inbound_url: Option<String>,
+    /// Sends receipts and inbound messages (`delivery.rs`).
+    http: reqwest::Client,
+    /// The server's runtime, to send inbound messages from.
+    runtime: tokio::runtime::Handle,
     state: Mutex<State>,
 }
 
@@ -316,6 +378,9 @@ struct State {
     accepted: Vec<Message>,
     calls: Vec<RecordedCall>,
     faults: VecDeque<Fault>,
+    receipts: Vec<Delivery>,
+    inbound: Vec<Delivery>,
+    next_inbound_id: i64,
 }
 
 impl Shared {

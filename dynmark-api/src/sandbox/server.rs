@@ -113,6 +113,7 @@ async fn handle(
         };
         if accepted {
             state.accepted.extend(answer.accepted.iter().cloned());
+            super::delivery::receipts_for(&shared, &answer.accepted);
         }
         state.calls.push(RecordedCall {
             messages,
