@@ -1,0 +1,99 @@
+//! Extensible string enums: the known values, each a Rust variant, plus any other kept.
+
+use super::Reader;
+use super::node::Node;
+use crate::model::{ExtensibleEnum, Variant};
+use crate::names;
+
+const ENUM_SCHEMA_KEYS: &[&str] = &[
+    "type",
+    "title",
+    "description",
+    "enum",
+    "example",
+    "x-dynmark-extensible",
+];
+
+impl Reader {
+    pub(super) fn extensible_enum(
+        &mut self,
+        name: &str,
+        node: &Node<'_>,
+    ) -> Option<ExtensibleEnum> {
+        self.check_keys(node, ENUM_SCHEMA_KEYS);
+        let description = self.optional_string(node, "description");
+        match node.get("x-dynmark-extensible") {
+            Some(flag) => {
+                if !self.must_be_true(&flag) {
+                    return None;
+                }
+            }
+            None => {
+                return self.fail(
+                    node.pointer.clone(),
+                    "a closed string enum is not supported; supported: `x-dynmark-extensible: true` (the known values, plus any other kept as its string)",
+                );
+            }
+        }
+        let values = node.get("enum")?;
+        if !values.value.is_array() || values.items().is_empty() {
+            return self.fail(values.pointer, "expected a non-empty array of strings");
+        }
+        let mut variants: Vec<Variant> = Vec::new();
+        for item in values.items() {
+            let Some(value) = self.string(&item) else {
+                continue;
+            };
+            let ident = names::pascal_case(value);
+            if !value.is_ascii() {
+                self.fail::<()>(
+                    item.pointer,
+                    format!(
+                        "{value:?} has characters outside ASCII, which a Rust variant name cannot carry; supported: values made of ASCII letters and digits (other ASCII characters separate words)"
+                    ),
+                );
+            } else if ident == "Self" {
+                self.fail::<()>(
+                    item.pointer,
+                    format!(
+                        "{value:?} gives the variant name `Self`, a keyword no Rust name can be, not even raw; supported: any other value"
+                    ),
+                );
+            } else if !names::is_identifier(&ident)
+                || !ident.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                self.fail::<()>(
+                    item.pointer,
+                    format!(
+                        "{value:?} gives no usable Rust variant name; supported: values made of ASCII letters and digits, starting with a letter"
+                    ),
+                );
+            } else if ident == "Other" {
+                self.fail::<()>(
+                    item.pointer,
+                    format!(
+                        "{value:?} would clash with the `Other(String)` variant that holds unknown values"
+                    ),
+                );
+            } else if let Some(earlier) = variants.iter().find(|v| v.ident == ident) {
+                self.fail::<()>(
+                    item.pointer,
+                    format!(
+                        "{value:?} gives the same variant name as {:?} (`{ident}`)",
+                        earlier.value
+                    ),
+                );
+            } else {
+                variants.push(Variant {
+                    value: value.to_owned(),
+                    ident,
+                });
+            }
+        }
+        Some(ExtensibleEnum {
+            name: name.to_owned(),
+            description,
+            variants,
+        })
+    }
+}
