@@ -168,7 +168,9 @@ pub fn every_receipt_arrives_and_is_matched(
     }
     assert!(f.tracker.unmatched().is_empty());
     // The sandbox records an attempt once it has the answer, which may be after the handler ran.
-    wait_until("every attempt recorded", || f.sandbox.receipts().len() == 260);
+    wait_until("every attempt recorded", || {
+        f.sandbox.receipts().len() == 260
+    });
     let deliveries = f.sandbox.receipts();
     assert!(
         deliveries.iter().all(|d| d.outcome.is_ok()),
