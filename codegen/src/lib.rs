@@ -88,6 +88,21 @@
 //! - `x-dynmark-max-items-per-call: N` (operation, required, at least 1): `MAX_ITEMS_PER_CALL`.
 //! - `x-dynmark-item-name: "<name>"` (operation, required): `ITEM_NAME`, how failure paths name
 //!   an item (`message[3].from`).
+//! - `x-dynmark-webhooks: {"<name>": <Path Item>}` (document): what Dynmark sends to you outside
+//!   any call of yours (the inbound message), as OpenAPI 3.1's `webhooks`.
+//! - `x-dynmark-date-time-formats: ["yyyy-MM-dd'T'HH:mm:ss.SSS", ...]` (string query parameter of
+//!   a callback or webhook, non-empty array of Java `SimpleDateFormat` patterns): the value is a
+//!   UTC date-time in one of these forms.
+//!
+//! # Requests Dynmark sends to you
+//!
+//! An operation's standard `callbacks` (the delivery receipt sent to a message's
+//! `deliveryStatusUrl`) and the document's `x-dynmark-webhooks` are checked, not generated:
+//! path items with only a `get` (`operationId`, `summary`, `description`, `parameters`,
+//! `responses`), whose parameters are all `in: query` with a schema of `type: string`
+//! (`minLength`, `maxLength`, `x-dynmark-date-time-formats`) or `type: integer`
+//! (`format: int64`), each name once. `dynmark_api::receipts` reads them by hand (a query
+//! string is not JSON), and `tests/tests/receipts_spec.rs` keeps it equal to the spec.
 //!
 //! # Example
 //!

@@ -63,6 +63,7 @@ supported!(
     keyword_siblings,
     recursion_through_an_array,
     descriptions_with_code,
+    callbacks_and_webhooks,
 );
 
 refused!(
@@ -90,6 +91,7 @@ refused!(
     reserved_root_name,
     enum_value_not_a_variant,
     sibling_names_itself,
+    webhook_problems,
 );
 
 /// Every fixture file has a test above, so none is silently skipped.

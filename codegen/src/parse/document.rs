@@ -15,6 +15,7 @@ const DOCUMENT_KEYS: &[&str] = &[
     "security",
     "tags",
     "externalDocs",
+    "x-dynmark-webhooks",
 ];
 const INFO_KEYS: &[&str] = &[
     "title",
@@ -77,6 +78,10 @@ impl Reader {
         }
 
         self.check_cycles(&schemas);
+
+        if let Some(webhooks) = root.get("x-dynmark-webhooks") {
+            self.webhooks(&webhooks);
+        }
 
         let mut operations = Vec::new();
         match root.get("paths") {

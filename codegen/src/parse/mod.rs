@@ -10,6 +10,7 @@
 //! - `structs`: object schemas and their properties; `enums`: extensible string enums;
 //!   `rules`: a property's validation keywords as `#[validate(...)]` rules.
 //! - `operations`: paths, operations and request bodies; `responses`: their responses.
+//! - `webhooks`: requests Dynmark sends to you (`callbacks`, `x-dynmark-webhooks`), checked only.
 //! - `checks`: passes over all schemas once read (cycles, failure codes, which types validate).
 
 mod checks;
@@ -22,6 +23,7 @@ mod reader;
 mod responses;
 mod rules;
 mod structs;
+mod webhooks;
 
 use crate::error::{Error, Problem};
 use serde_json::Value;

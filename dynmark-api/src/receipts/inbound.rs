@@ -26,10 +26,11 @@ pub struct InboundMessage {
     pub content: String,
 }
 
-/// The query parameters of an inbound message, as Dynmark spells them.
-pub(crate) const PARAMETERS: [&str; 5] = ["msgid", "datetime", "sender", "recipient", "content"];
-
 impl InboundMessage {
+    /// The query parameters of an inbound message, as Dynmark spells them, in the spec's order.
+    pub const PARAMETERS: [&'static str; 5] =
+        ["msgid", "datetime", "sender", "recipient", "content"];
+
     /// An inbound message (for tests and the sandbox: Dynmark builds the real ones).
     pub fn new(
         message_id: i64,
@@ -67,7 +68,7 @@ impl InboundMessage {
     /// ```
     pub fn from_query(query: impl AsRef<[u8]>) -> Result<InboundMessage, ParseError> {
         let [message_id, datetime, sender, recipient, content] =
-            query::values(query.as_ref(), PARAMETERS)?;
+            query::values(query.as_ref(), Self::PARAMETERS)?;
         Ok(InboundMessage {
             message_id: query::integer(message_id, "msgid")?,
             datetime: datetime::parse(datetime, "datetime")?,

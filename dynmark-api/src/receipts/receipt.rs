@@ -29,16 +29,16 @@ pub struct DeliveryReceipt {
     pub client_ref: Option<String>,
 }
 
-/// The query parameters of a receipt, as Dynmark spells them.
-pub(crate) const PARAMETERS: [&str; 5] = [
-    "datetime",
-    "recipient",
-    "statusid",
-    "statusdescription",
-    "clientref",
-];
-
 impl DeliveryReceipt {
+    /// The query parameters of a receipt, as Dynmark spells them, in the spec's order.
+    pub const PARAMETERS: [&'static str; 5] = [
+        "datetime",
+        "recipient",
+        "statusid",
+        "statusdescription",
+        "clientref",
+    ];
+
     /// A receipt (for tests and the sandbox: Dynmark builds the real ones).
     pub fn new(
         datetime: DateTime<Utc>,
@@ -87,7 +87,7 @@ impl DeliveryReceipt {
             status_id,
             status_description,
             client_ref,
-        ] = query::values(query.as_ref(), PARAMETERS)?;
+        ] = query::values(query.as_ref(), Self::PARAMETERS)?;
         Ok(DeliveryReceipt {
             datetime: datetime::parse(datetime, "datetime")?,
             recipient: query::required(recipient, "recipient", true)?,
