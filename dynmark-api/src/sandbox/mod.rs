@@ -28,6 +28,8 @@ mod answer;
 mod auth;
 mod delivery;
 mod payload;
+#[cfg(feature = "receiver")]
+mod receiver_server;
 mod server;
 
 use std::collections::VecDeque;
@@ -43,6 +45,8 @@ use crate::Message;
 use crate::receipts::InboundMessage;
 use auth::Credentials;
 pub use delivery::{Delivery, DeliveryOutcome, RECEIVER_TIMEOUT, ReceiptPlan};
+#[cfg(feature = "receiver")]
+pub use receiver_server::ReceiverServer;
 
 /// The largest request body the sandbox reads by default (16 MiB); larger ones get `413`.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
