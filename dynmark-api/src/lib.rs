@@ -42,6 +42,13 @@
 //! auth, the service's 400 and 202 answers, the same validators; it records what it accepted
 //! and injects faults (delays, any status or body, dropped connections).
 //!
+//! # Delivery receipts and inbound messages
+//!
+//! [`receipts`] reads what Dynmark sends to a message's `deliveryStatusUrl` and to your inbound
+//! URL, checks the URL's secret token, gives every message a `clientRef` to match receipts by,
+//! and tracks which messages have their final status; `receipts::ReceiverService` (feature
+//! `receiver`) mounts it in any tower stack.
+//!
 //! # Where things come from
 //!
 //! The types in this crate's root ([`Message`], [`MessageResult`], [`ValidationFailure`],
@@ -53,7 +60,8 @@
 //! # Features
 //!
 //! - `blocking`: `blocking::Client`.
-//! - `sandbox`: `sandbox::Sandbox`, for tests.
+//! - `sandbox`: `sandbox::Sandbox`, for tests (with `receiver`, also `sandbox::ReceiverServer`).
+//! - `receiver`: `receipts::ReceiverService`, a `tower::Service` receiving receipts.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -23,6 +23,12 @@
 //!
 //! JSON answers are sent as `application/json; charset=utf-8` (as ASP.NET Web API does), text
 //! ones as `text/plain`.
+//!
+//! Like Dynmark, it also calls you: after accepting a message whose `deliveryStatusUrl` is on
+//! loopback it sends the message's [`DeliveryReceipt`](crate::receipts::DeliveryReceipt) there
+//! ([`ReceiptPlan`]: delay and status; [`Sandbox::receipts`] records every attempt), and
+//! [`Sandbox::send_inbound`] sends an inbound message to [`SandboxBuilder::inbound_url`].
+//! Nothing is ever sent off loopback.
 
 mod answer;
 mod auth;
