@@ -25,6 +25,7 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "operation",
     "operations",
     "protocol",
+    "receipts",
     "sandbox",
     "validation",
     // the clients and their settings
