@@ -18,6 +18,8 @@ use crate::model::{
 };
 use crate::parse::first_sentence;
 
+mod secret;
+
 /// The code for every schema and operation of `api`; `runtime` is where `dynmark_api`'s
 /// hand-written runtime lives from the generated code's point of view (`crate` or
 /// `::dynmark_api`).
@@ -431,9 +433,14 @@ fn object_type(
         .filter(|_| inside_runtime)
         .map(|outcome| item_outcome(&object.name, outcome, runtime));
 
+    let (debug_derive, redacted_debug) = match secret::redacted_debug(object) {
+        Some(debug) => (None, Some(debug)),
+        None => (Some(quote! { Debug, }), None),
+    };
+
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
+        #[derive(#debug_derive Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
         #deny
         #validate_crate
         pub struct #name {
@@ -452,6 +459,7 @@ fn object_type(
             #(#setters)*
         }
 
+        #redacted_debug
         #outcome
     }
 }

@@ -88,6 +88,9 @@
 //! - `x-dynmark-max-items-per-call: N` (operation, required, at least 1): `MAX_ITEMS_PER_CALL`.
 //! - `x-dynmark-item-name: "<name>"` (operation, required): `ITEM_NAME`, how failure paths name
 //!   an item (`message[3].from`).
+//! - `x-dynmark-secret: true` (string property): the value holds a secret (a `deliveryStatusUrl`
+//!   ending with a receipt token); the struct's `Debug` is written out instead of derived and
+//!   shows `<redacted>` for it.
 //! - `x-dynmark-webhooks: {"<name>": <Path Item>}` (document): what Dynmark sends to you outside
 //!   any call of yours (the inbound message), as OpenAPI 3.1's `webhooks`.
 //! - `x-dynmark-date-time-formats: ["yyyy-MM-dd'T'HH:mm:ss.SSS", ...]` (string query parameter of

@@ -91,6 +91,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// The local validation rules, in the order they are emitted.
     pub rules: Vec<Rule>,
+    /// `x-dynmark-secret: true`: the value holds a secret, never shown by `Debug`.
+    pub secret: bool,
 }
 
 /// The type of a field's value (before `Option` for optional fields).

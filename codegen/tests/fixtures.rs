@@ -64,6 +64,7 @@ supported!(
     recursion_through_an_array,
     descriptions_with_code,
     callbacks_and_webhooks,
+    secret_fields,
 );
 
 refused!(
@@ -92,6 +93,7 @@ refused!(
     enum_value_not_a_variant,
     sibling_names_itself,
     webhook_problems,
+    secret_not_boolean,
 );
 
 /// Every fixture file has a test above, so none is silently skipped.

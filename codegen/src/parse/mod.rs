@@ -22,6 +22,7 @@ mod operations;
 mod reader;
 mod responses;
 mod rules;
+mod secret;
 mod structs;
 mod webhooks;
 

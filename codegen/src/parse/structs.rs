@@ -36,6 +36,7 @@ const STRING_PROPERTY_KEYS: &[&str] = &[
     "x-dynmark-originator",
     "x-dynmark-country",
     "x-dynmark-gsm7",
+    "x-dynmark-secret",
 ];
 const DATE_TIME_PROPERTY_KEYS: &[&str] = &[
     "type",
@@ -280,6 +281,7 @@ impl Reader {
             default: None,
             aliases: Vec::new(),
             rules: Vec::new(),
+            secret: false,
         };
 
         if let Some(reference) = node.get("$ref") {
@@ -346,6 +348,7 @@ impl Reader {
                     Some(("uri", _)) | None => {
                         self.check_keys(node, STRING_PROPERTY_KEYS);
                         self.string_rules(node, &mut field, format.is_some(), index, pending);
+                        field.secret = self.secret(node);
                     }
                     Some((other, format)) => {
                         return self.fail(

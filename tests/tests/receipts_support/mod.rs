@@ -153,6 +153,16 @@ pub fn every_receipt_arrives_and_is_matched(
     let report = send(&f.sandbox, messages.clone());
     assert!(report.all_accepted(), "{report}");
     assert_eq!(f.tracker.track_report(&messages, &report), Ok(260));
+    // The token is in every message's URL, and in no Debug or Display output.
+    let shown = format!(
+        "{messages:?} {:?} {report} {report:?} {:?} {:?} {:?}",
+        f.sandbox.accepted(),
+        f.sandbox,
+        f.url,
+        f.tracker
+    );
+    assert!(!shown.contains(f.token.expose_secret()), "{shown}");
+    assert!(shown.contains("<redacted>"));
     wait_until("every receipt", || f.tracker.pending().is_empty());
 
     for message in &messages {
