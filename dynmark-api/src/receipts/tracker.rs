@@ -14,6 +14,9 @@ use crate::{Message, Outcome, SendReport};
 ///
 /// Dynmark publishes no table of status ids, so which receipt is final is yours to say
 /// ([`with_final_status`](Self::with_final_status)); by default every receipt is final.
+///
+/// A receipt may arrive before its message is tracked (the service can answer the send after
+/// delivering): it is kept, and joined to the message when [`track`](Self::track) is told of it.
 pub struct Tracker {
     state: Mutex<State>,
     is_final: Box<dyn Fn(&DeliveryReceipt) -> bool + Send + Sync>,
@@ -24,7 +27,11 @@ struct State {
     /// Index into `tracked` by `clientRef`.
     by_ref: HashMap<String, usize>,
     tracked: Vec<Tracked>,
-    unmatched: Vec<DeliveryReceipt>,
+    /// Receipts for a `clientRef` not tracked (yet), with their arrival number.
+    early: HashMap<String, Vec<(u64, DeliveryReceipt)>>,
+    /// Receipts without a `clientRef`, with their arrival number.
+    without_ref: Vec<(u64, DeliveryReceipt)>,
+    arrivals: u64,
 }
 
 /// One message a [`Tracker`] follows, and the receipts it got.
@@ -47,7 +54,8 @@ pub struct Tracked {
 pub enum Match {
     /// It is about this tracked message (after the receipt was added).
     Message(Tracked),
-    /// Its `clientRef` is absent or not tracked: kept in [`Tracker::unmatched`].
+    /// Its `clientRef` is absent or not tracked (yet): kept in [`Tracker::unmatched`], and
+    /// joined to its message if one with that `clientRef` is tracked later.
     Unknown,
 }
 
@@ -111,11 +119,19 @@ impl Tracker {
         }
         let index = state.tracked.len();
         state.by_ref.insert(client_ref.to_owned(), index);
+        let receipts: Vec<DeliveryReceipt> = state
+            .early
+            .remove(client_ref)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, receipt)| receipt)
+            .collect();
+        let is_final = receipts.iter().any(|receipt| (self.is_final)(receipt));
         state.tracked.push(Tracked {
             client_ref: client_ref.to_owned(),
             to: message.to.clone(),
-            receipts: Vec::new(),
-            is_final: false,
+            receipts,
+            is_final,
         });
         Ok(())
     }
@@ -155,18 +171,23 @@ impl Tracker {
             .client_ref
             .as_deref()
             .and_then(|client_ref| state.by_ref.get(client_ref).copied());
-        match index {
-            Some(index) => {
-                let tracked = &mut state.tracked[index];
-                tracked.receipts.push(receipt.clone());
-                tracked.is_final |= is_final;
-                Match::Message(tracked.clone())
-            }
-            None => {
-                state.unmatched.push(receipt.clone());
-                Match::Unknown
-            }
+        if let Some(index) = index {
+            let tracked = &mut state.tracked[index];
+            tracked.receipts.push(receipt.clone());
+            tracked.is_final |= is_final;
+            return Match::Message(tracked.clone());
         }
+        state.arrivals += 1;
+        let arrival = (state.arrivals, receipt.clone());
+        match &receipt.client_ref {
+            Some(client_ref) => state
+                .early
+                .entry(client_ref.clone())
+                .or_default()
+                .push(arrival),
+            None => state.without_ref.push(arrival),
+        }
+        Match::Unknown
     }
 
     /// The tracked message with this `clientRef`.
@@ -198,9 +219,20 @@ impl Tracker {
         self.len() == 0
     }
 
-    /// Every receipt whose `clientRef` matched no tracked message, in arrival order.
+    /// Every receipt whose `clientRef` matches no tracked message (so far), in arrival order.
     pub fn unmatched(&self) -> Vec<DeliveryReceipt> {
-        self.lock().unmatched.clone()
+        let state = self.lock();
+        let mut unmatched: Vec<&(u64, DeliveryReceipt)> = state
+            .early
+            .values()
+            .flatten()
+            .chain(&state.without_ref)
+            .collect();
+        unmatched.sort_by_key(|(arrival, _)| *arrival);
+        unmatched
+            .into_iter()
+            .map(|(_, receipt)| receipt.clone())
+            .collect()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -223,7 +255,10 @@ impl fmt::Debug for Tracker {
                 "pending",
                 &state.tracked.iter().filter(|t| !t.is_final).count(),
             )
-            .field("unmatched", &state.unmatched.len())
+            .field(
+                "unmatched",
+                &(state.early.values().map(Vec::len).sum::<usize>() + state.without_ref.len()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -277,5 +312,28 @@ mod tests {
         assert_eq!(tracker.receipt(&receipt("zzz", 2)), Match::Unknown);
         assert_eq!(tracker.unmatched().len(), 1);
         assert_eq!(tracker.len(), 2);
+    }
+
+    #[test]
+    fn a_receipt_before_its_message_is_joined_when_it_is_tracked() {
+        let tracker = Tracker::with_final_status(|r| r.status_id.get() == 2);
+        let m = |r: &str| Message::new("447700900000", "Example", "Hi").with_client_ref(r);
+        assert_eq!(tracker.receipt(&receipt("early", 1)), Match::Unknown);
+        let no_ref =
+            DeliveryReceipt::new(chrono::DateTime::UNIX_EPOCH, "4477", StatusId::new(2), "");
+        assert_eq!(tracker.receipt(&no_ref), Match::Unknown);
+        assert_eq!(tracker.receipt(&receipt("early", 2)), Match::Unknown);
+        let statuses: Vec<i64> = tracker
+            .unmatched()
+            .iter()
+            .map(|r| r.status_id.get())
+            .collect();
+        assert_eq!(statuses, [1, 2, 2], "arrival order");
+        tracker.track(&m("early")).unwrap();
+        let tracked = tracker.get("early").unwrap();
+        assert_eq!(tracked.receipts.len(), 2);
+        assert!(tracked.is_final);
+        assert!(tracker.pending().is_empty());
+        assert_eq!(tracker.unmatched(), [no_ref]);
     }
 }
