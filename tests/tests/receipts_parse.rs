@@ -348,3 +348,33 @@ proptest! {
         prop_assert_eq!(DeliveryReceipt::from_query(receipt.to_query()), Ok(receipt));
     }
 }
+
+#[test]
+fn a_report_is_found_by_client_ref_first_occurrence_and_never_an_empty_one() {
+    use dynmark_api::receipts::ClientRefIndex;
+    use dynmark_api::sandbox::Sandbox;
+    use dynmark_api::{Message, Outcome};
+
+    let sandbox = Sandbox::start().unwrap();
+    let client = dynmark_api::blocking::Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    let messages = vec![
+        Message::new("447700900000", "Example", "Hi").with_client_ref("order-1"),
+        Message::new("447700900111", "", "Hi").with_client_ref("order-2"),
+        Message::new("447700900222", "Example", "Hi").with_client_ref("order-1"),
+        Message::new("447700900333", "Example", "Hi").with_client_ref(""),
+    ];
+    let report = client.send(messages.clone()).unwrap();
+    let index = ClientRefIndex::new(&messages, &report);
+    assert_eq!(index.get("order-1"), Some((0, &Outcome::Accepted)));
+    assert!(
+        index
+            .get("order-2")
+            .is_some_and(|(i, outcome)| i == 1 && outcome.is_rejected())
+    );
+    assert_eq!(index.get(""), None);
+    assert_eq!(index.get("order-3"), None);
+}

@@ -14,7 +14,8 @@
 //!   the token checked in constant time first; no I/O, so any server can use it;
 //! - `ReceiverService` (feature `receiver`): the receiver as a `tower::Service` that answers at
 //!   once and hands each item to your handler or channel;
-//! - [`Tracker`]: joins receipts to the messages sent and lists those without a final status.
+//! - [`Tracker`]: joins receipts to the messages sent and lists those without a final status;
+//!   [`ClientRefIndex`]: a send's report looked up by `clientRef`.
 //!
 //! ```
 //! use dynmark_api::Message;
@@ -55,6 +56,7 @@ mod inbound;
 mod query;
 mod receipt;
 mod receiver;
+mod report_lookup;
 #[cfg(feature = "receiver")]
 mod service;
 pub(crate) mod token;
@@ -66,6 +68,7 @@ pub use inbound::InboundMessage;
 pub use query::MAX_QUERY_BYTES;
 pub use receipt::{DeliveryReceipt, StatusId};
 pub use receiver::{Received, Receiver, Rejection};
+pub use report_lookup::ClientRefIndex;
 #[cfg(feature = "receiver")]
 pub use service::{DEFAULT_QUEUE_CAPACITY, Deliveries, ReceiverService};
 pub use token::{ReceiptToken, ReceiptUrl, TokenError};

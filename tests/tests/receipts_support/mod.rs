@@ -11,7 +11,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use dynmark_api::receipts::{
-    ReceiptToken, ReceiptUrl, Received, Receiver, ReceiverService, Tracker, assign_client_refs,
+    ClientRefIndex, ReceiptToken, ReceiptUrl, Received, Receiver, ReceiverService, Tracker,
+    assign_client_refs,
 };
 use dynmark_api::sandbox::{DeliveryOutcome, Sandbox};
 use dynmark_api::{Message, SendReport};
@@ -153,6 +154,12 @@ pub fn every_receipt_arrives_and_is_matched(
     let report = send(&f.sandbox, messages.clone());
     assert!(report.all_accepted(), "{report}");
     assert_eq!(f.tracker.track_report(&messages, &report), Ok(260));
+    let index = ClientRefIndex::new(&messages, &report);
+    for (i, message) in messages.iter().enumerate() {
+        let found = index.get(message.client_ref.as_deref().unwrap());
+        assert_eq!(found, Some((i, &dynmark_api::Outcome::Accepted)));
+    }
+    assert_eq!(index.get("no such reference"), None);
     // The token is in every message's URL, and in no Debug or Display output.
     let shown = format!(
         "{messages:?} {:?} {report} {report:?} {:?} {:?} {:?}",
