@@ -18,6 +18,7 @@ use crate::model::{
 };
 use crate::parse::first_sentence;
 
+mod requests_to_you;
 mod secret;
 
 /// The code for every schema and operation of `api`; `runtime` is where `dynmark_api`'s
@@ -39,9 +40,12 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
         Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration),
     });
     let operations = inside_runtime.then(|| operations(api, runtime));
+    let requests_to_you = (inside_runtime && !api.requests_to_you.is_empty())
+        .then(|| requests_to_you::requests_to_you(api, runtime));
     quote! {
         #(#schemas)*
         #operations
+        #requests_to_you
     }
 }
 

@@ -100,12 +100,16 @@
 //! # Requests Dynmark sends to you
 //!
 //! An operation's standard `callbacks` (the delivery receipt sent to a message's
-//! `deliveryStatusUrl`) and the document's `x-dynmark-webhooks` are checked, not generated:
-//! path items with only a `get` (`operationId`, `summary`, `description`, `parameters`,
-//! `responses`), whose parameters are all `in: query` with a schema of `type: string`
-//! (`minLength`, `maxLength`, `x-dynmark-date-time-formats`) or `type: integer`
-//! (`format: int64`), each name once. `dynmark_api::receipts` reads them by hand (a query
-//! string is not JSON), and `tests/tests/receipts_spec.rs` keeps it equal to the spec.
+//! `deliveryStatusUrl`) and the document's `x-dynmark-webhooks`: path items with only a `get`
+//! (`operationId`, `summary`, `description`, `parameters`, `responses`), whose parameters are
+//! all `in: query` with a schema of `type: string` (`minLength`, `maxLength`,
+//! `x-dynmark-date-time-formats`) or `type: integer` (`format: int64`), each name once. Inside
+//! the runtime, each becomes a parameter table in `pub mod requests_to_you`
+//! (`DELIVERY_RECEIPT: &[receipts::QueryParameter]`, from the `operationId`): name, required,
+//! non-empty (`minLength` ≥ 1, integers, date-times), kind (text, integer, or date-time with
+//! the Java patterns as `chrono` ones). `dynmark_api::receipts` reads query strings with them;
+//! the typed `DeliveryReceipt` and `InboundMessage` around them are written by hand (their
+//! field names are not the wire's run-together ones: `status_id`, not `statusid`).
 //!
 //! # Example
 //!

@@ -1,9 +1,9 @@
 //! `dynmark_api::receipts` reads what the spec says Dynmark sends: the `deliveryReceipt`
-//! callback of `sendMessages` and the `inboundMessage` entry of `x-dynmark-webhooks`. The
-//! generator checks those descriptions and emits nothing for them, so this test keeps the
-//! hand-written readers equal to them: the same parameters in the same order, the required ones
-//! refused when missing, the optional ones not, integers, non-empty strings, every listed
-//! date-time form, and the spec's examples read.
+//! callback of `sendMessages` and the `inboundMessage` entry of `x-dynmark-webhooks`, through
+//! the parameter tables the generator emits from them (`dynmark_api::requests_to_you`). This
+//! test reads the spec itself and checks the readers against it: the same parameters in the
+//! same order, the required ones refused when missing, the optional ones not, integers,
+//! non-empty strings, every listed date-time form, and the spec's examples read.
 
 use chrono::{TimeZone, Utc};
 use dynmark_api::receipts::{DeliveryReceipt, InboundMessage, ParseError};
@@ -75,9 +75,10 @@ fn chrono_format(java: &str) -> String {
 
 fn check(
     parameters: &[Value],
-    names: &[&'static str],
+    table: &[dynmark_api::receipts::QueryParameter],
     parse: impl Fn(&str) -> Result<(), ParseError>,
 ) {
+    let names: Vec<&'static str> = table.iter().map(|p| p.name).collect();
     let spec_names: Vec<&str> = parameters
         .iter()
         .map(|p| p["name"].as_str().unwrap())
@@ -138,14 +139,14 @@ fn check(
 
 #[test]
 fn the_receipt_reader_is_the_spec_s_callback() {
-    check(&receipt_parameters(), &DeliveryReceipt::PARAMETERS, |q| {
+    check(&receipt_parameters(), DeliveryReceipt::PARAMETERS, |q| {
         DeliveryReceipt::from_query(q).map(drop)
     });
 }
 
 #[test]
 fn the_inbound_reader_is_the_spec_s_webhook() {
-    check(&inbound_parameters(), &InboundMessage::PARAMETERS, |q| {
+    check(&inbound_parameters(), InboundMessage::PARAMETERS, |q| {
         InboundMessage::from_query(q).map(drop)
     });
 }

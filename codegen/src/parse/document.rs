@@ -79,10 +79,6 @@ impl Reader {
 
         self.check_cycles(&schemas);
 
-        if let Some(webhooks) = root.get("x-dynmark-webhooks") {
-            self.webhooks(&webhooks);
-        }
-
         let mut operations = Vec::new();
         match root.get("paths") {
             Some(paths) => {
@@ -96,6 +92,10 @@ impl Reader {
             }
         }
 
+        if let Some(webhooks) = root.get("x-dynmark-webhooks") {
+            self.webhooks(&webhooks);
+        }
+
         mark_validated(&mut schemas, &operations);
         // The codes are only meaningful once every rule is known to be well formed.
         if self.problems.is_empty() {
@@ -107,6 +107,7 @@ impl Reader {
             version: version?,
             schemas,
             operations,
+            requests_to_you: std::mem::take(&mut self.requests_to_you),
         })
     }
 

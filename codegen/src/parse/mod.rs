@@ -62,4 +62,6 @@ pub(crate) fn first_sentence(text: &str) -> &str {
 #[derive(Default)]
 struct Reader {
     problems: Vec<Problem>,
+    /// Callbacks and webhooks, as they are read (`webhooks.rs`).
+    requests_to_you: Vec<crate::model::RequestToYou>,
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::error::ParseError;
+use super::table::{self, QueryParameter};
 use super::{datetime, query};
 
 /// A reply or other SMS sent to one of your Dynmark numbers, forwarded to the URL set in the
@@ -27,9 +28,9 @@ pub struct InboundMessage {
 }
 
 impl InboundMessage {
-    /// The query parameters of an inbound message, as Dynmark spells them, in the spec's order.
-    pub const PARAMETERS: [&'static str; 5] =
-        ["msgid", "datetime", "sender", "recipient", "content"];
+    /// The query parameters of an inbound message, as the spec describes them (the `inboundMessage` entry of `x-dynmark-webhooks`), in its
+    /// order.
+    pub const PARAMETERS: &'static [QueryParameter] = crate::requests_to_you::INBOUND_MESSAGE;
 
     /// An inbound message (for tests and the sandbox: Dynmark builds the real ones).
     pub fn new(
@@ -67,14 +68,13 @@ impl InboundMessage {
     /// # Ok::<(), dynmark_api::receipts::ParseError>(())
     /// ```
     pub fn from_query(query: impl AsRef<[u8]>) -> Result<InboundMessage, ParseError> {
-        let [message_id, datetime, sender, recipient, content] =
-            query::values(query.as_ref(), Self::PARAMETERS)?;
+        let mut read = table::read(query.as_ref(), Self::PARAMETERS)?;
         Ok(InboundMessage {
-            message_id: query::integer(message_id, "msgid")?,
-            datetime: datetime::parse(datetime, "datetime")?,
-            sender: query::required(sender, "sender", true)?,
-            recipient: query::required(recipient, "recipient", true)?,
-            content: query::required(content, "content", false)?,
+            message_id: read.integer("msgid").unwrap_or_default(),
+            datetime: read.date_time("datetime").unwrap_or_default(),
+            sender: read.text("sender").unwrap_or_default(),
+            recipient: read.text("recipient").unwrap_or_default(),
+            content: read.text("content").unwrap_or_default(),
         })
     }
 

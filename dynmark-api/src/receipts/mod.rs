@@ -59,6 +59,7 @@ mod receiver;
 mod report_lookup;
 #[cfg(feature = "receiver")]
 mod service;
+mod table;
 pub(crate) mod token;
 mod tracker;
 
@@ -71,5 +72,6 @@ pub use receiver::{Received, Receiver, Rejection};
 pub use report_lookup::ClientRefIndex;
 #[cfg(feature = "receiver")]
 pub use service::{DEFAULT_QUEUE_CAPACITY, Deliveries, ReceiverService};
+pub use table::{QueryKind, QueryParameter};
 pub use token::{ReceiptToken, ReceiptUrl, TokenError};
 pub use tracker::{Match, TrackError, Tracked, Tracker};

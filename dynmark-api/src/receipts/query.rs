@@ -4,24 +4,24 @@
 
 use percent_encoding::percent_decode;
 
-use super::error::{ParseError, Quoted};
+use super::error::ParseError;
 
 /// The longest query string read (64 KiB): an inbound message of the longest concatenated SMS,
 /// every character percent-encoded, is far shorter.
 pub const MAX_QUERY_BYTES: usize = 64 * 1024;
 
 /// The values of the parameters `names` asks for, in the same order; `None` when absent.
-pub(crate) fn values<const N: usize>(
+pub(crate) fn values(
     query: &[u8],
-    names: [&'static str; N],
-) -> Result<[Option<String>; N], ParseError> {
+    names: &[&'static str],
+) -> Result<Vec<Option<String>>, ParseError> {
     if query.len() > MAX_QUERY_BYTES {
         return Err(ParseError::TooLong {
             len: query.len(),
             max: MAX_QUERY_BYTES,
         });
     }
-    let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    let mut found: Vec<Option<String>> = vec![None; names.len()];
     for pair in query.split(|&b| b == b'&') {
         if pair.is_empty() {
             continue;
@@ -75,29 +75,6 @@ fn decode(raw: &[u8]) -> Vec<u8> {
     percent_decode(&spaced).collect()
 }
 
-/// A required parameter: present, and (when `non_empty`) not empty.
-pub(crate) fn required(
-    value: Option<String>,
-    parameter: &'static str,
-    non_empty: bool,
-) -> Result<String, ParseError> {
-    match value {
-        None => Err(ParseError::Missing { parameter }),
-        Some(value) if non_empty && value.is_empty() => Err(ParseError::Empty { parameter }),
-        Some(value) => Ok(value),
-    }
-}
-
-/// A required integer parameter.
-pub(crate) fn integer(value: Option<String>, parameter: &'static str) -> Result<i64, ParseError> {
-    let value = required(value, parameter, true)?;
-    value.parse().map_err(|_| ParseError::Malformed {
-        parameter,
-        value: Quoted::new(&value),
-        expected: "an integer",
-    })
-}
-
 /// Appends `name=value` to a query being built, percent-encoding the value.
 pub(crate) fn push(query: &mut String, name: &str, value: &str) {
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -121,26 +98,28 @@ mod tests {
 
     #[test]
     fn decodes_plus_and_percent_and_ignores_case_and_unknown_names() {
-        let [a, b] = values(b"X=%ff&A=hello+w%6Frld&b=%2B1&c", ["a", "b"]).unwrap();
+        let [a, b] =
+            <[_; 2]>::try_from(values(b"X=%ff&A=hello+w%6Frld&b=%2B1&c", &["a", "b"]).unwrap())
+                .unwrap();
         assert_eq!(a.as_deref(), Some("hello world"));
         assert_eq!(b.as_deref(), Some("+1"));
-        let [c] = values(b"c&&", ["c"]).unwrap();
+        let [c] = <[_; 1]>::try_from(values(b"c&&", &["c"]).unwrap()).unwrap();
         assert_eq!(c.as_deref(), Some(""));
     }
 
     #[test]
     fn repeated_and_invalid_utf8_are_errors_naming_the_parameter() {
         assert_eq!(
-            values(b"a=1&A=2", ["a"]),
+            values(b"a=1&A=2", &["a"]),
             Err(ParseError::Repeated { parameter: "a" })
         );
         assert_eq!(
-            values(b"a=%C3%28", ["a"]),
+            values(b"a=%C3%28", &["a"]),
             Err(ParseError::NotUtf8 { parameter: "a" })
         );
         let huge = vec![b'a'; MAX_QUERY_BYTES + 1];
         assert!(matches!(
-            values(&huge, ["a"]),
+            values(&huge, &["a"]),
             Err(ParseError::TooLong { .. })
         ));
     }
@@ -157,7 +136,7 @@ mod tests {
         let mut query = String::new();
         push(&mut query, "a", "x y+z&=é%");
         push(&mut query, "b", "");
-        let [a, b] = values(query.as_bytes(), ["a", "b"]).unwrap();
+        let [a, b] = <[_; 2]>::try_from(values(query.as_bytes(), &["a", "b"]).unwrap()).unwrap();
         assert_eq!(a.as_deref(), Some("x y+z&=é%"));
         assert_eq!(b.as_deref(), Some(""));
     }

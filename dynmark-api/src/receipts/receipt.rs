@@ -5,6 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use super::error::ParseError;
+use super::table::{self, QueryParameter};
 use super::{datetime, query};
 
 /// A message's delivery status, as Dynmark forwards it to the message's `deliveryStatusUrl`: an
@@ -30,14 +31,9 @@ pub struct DeliveryReceipt {
 }
 
 impl DeliveryReceipt {
-    /// The query parameters of a receipt, as Dynmark spells them, in the spec's order.
-    pub const PARAMETERS: [&'static str; 5] = [
-        "datetime",
-        "recipient",
-        "statusid",
-        "statusdescription",
-        "clientref",
-    ];
+    /// The query parameters of a receipt, as the spec describes them (the `deliveryReceipt` callback of `sendMessages`), in its
+    /// order.
+    pub const PARAMETERS: &'static [QueryParameter] = crate::requests_to_you::DELIVERY_RECEIPT;
 
     /// A receipt (for tests and the sandbox: Dynmark builds the real ones).
     pub fn new(
@@ -81,19 +77,13 @@ impl DeliveryReceipt {
     /// # Ok::<(), dynmark_api::receipts::ParseError>(())
     /// ```
     pub fn from_query(query: impl AsRef<[u8]>) -> Result<DeliveryReceipt, ParseError> {
-        let [
-            datetime,
-            recipient,
-            status_id,
-            status_description,
-            client_ref,
-        ] = query::values(query.as_ref(), Self::PARAMETERS)?;
+        let mut read = table::read(query.as_ref(), Self::PARAMETERS)?;
         Ok(DeliveryReceipt {
-            datetime: datetime::parse(datetime, "datetime")?,
-            recipient: query::required(recipient, "recipient", true)?,
-            status_id: StatusId(query::integer(status_id, "statusid")?),
-            status_description: query::required(status_description, "statusdescription", false)?,
-            client_ref: client_ref.filter(|r| !r.is_empty()),
+            datetime: read.date_time("datetime").unwrap_or_default(),
+            recipient: read.text("recipient").unwrap_or_default(),
+            status_id: StatusId(read.integer("statusid").unwrap_or_default()),
+            status_description: read.text("statusdescription").unwrap_or_default(),
+            client_ref: read.text("clientref"),
         })
     }
 
