@@ -20,6 +20,9 @@ use crate::model::{
 mod call;
 use crate::parse::first_sentence;
 
+mod requests_to_you;
+mod secret;
+
 /// The code for every schema and operation of `api`; `runtime` is where `dynmark_api`'s
 /// hand-written runtime lives from the generated code's point of view (`crate` or
 /// `::dynmark_api`).
@@ -47,6 +50,8 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
     // (`Client` at `dynmark-api`'s root) is a compile error, never silently hidden.
     let reexport = (!names.is_empty()).then(|| quote! { pub use types::{#(#names),*}; });
     let operations = inside_runtime.then(|| operations(api, runtime));
+    let requests_to_you = (inside_runtime && !api.requests_to_you.is_empty())
+        .then(|| requests_to_you::requests_to_you(api, runtime));
     quote! {
         /// One type per schema of the spec, each re-exported beside this module.
         #[allow(missing_docs, clippy::all)]
@@ -57,6 +62,7 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
         #reexport
 
         #operations
+        #requests_to_you
     }
 }
 
@@ -458,9 +464,14 @@ fn object_type(
         .filter(|_| inside_runtime)
         .map(|outcome| item_outcome(&object.name, outcome, runtime));
 
+    let (debug_derive, redacted_debug) = match secret::redacted_debug(object) {
+        Some(debug) => (None, Some(debug)),
+        None => (Some(quote! { Debug, }), None),
+    };
+
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
+        #[derive(#debug_derive Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
         #[non_exhaustive]
         #deny
         #validate_crate
@@ -480,6 +491,7 @@ fn object_type(
             #(#setters)*
         }
 
+        #redacted_debug
         #outcome
     }
 }

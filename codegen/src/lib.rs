@@ -121,6 +121,28 @@
 //!   keywords): the name of the answer's variant for that status (`Created`, `NotFound`,
 //!   `Invalid`); without it the status's reason phrase is used (200 `Ok`, 201 `Created`, 204
 //!   `NoContent`, 400 `BadRequest`, 404 `NotFound`, ...), and a status without one is refused.
+//! - `x-dynmark-secret: true` (string property): the value holds a secret (a `deliveryStatusUrl`
+//!   ending with a receipt token); the struct's `Debug` is written out instead of derived and
+//!   shows `<redacted>` for it.
+//! - `x-dynmark-webhooks: {"<name>": <Path Item>}` (document): what Dynmark sends to you outside
+//!   any call of yours (the inbound message), as OpenAPI 3.1's `webhooks`.
+//! - `x-dynmark-date-time-formats: ["yyyy-MM-dd'T'HH:mm:ss.SSS", ...]` (string query parameter of
+//!   a callback or webhook, non-empty array of Java `SimpleDateFormat` patterns): the value is a
+//!   UTC date-time in one of these forms.
+//!
+//! # Requests Dynmark sends to you
+//!
+//! An operation's standard `callbacks` (the delivery receipt sent to a message's
+//! `deliveryStatusUrl`) and the document's `x-dynmark-webhooks`: path items with only a `get`
+//! (`operationId`, `summary`, `description`, `parameters`, `responses`), whose parameters are
+//! all `in: query` with a schema of `type: string` (`minLength`, `maxLength`,
+//! `x-dynmark-date-time-formats`) or `type: integer` (`format: int64`), each name once. Inside
+//! the runtime, each becomes a parameter table in `pub mod requests_to_you`
+//! (`DELIVERY_RECEIPT: &[receipts::QueryParameter]`, from the `operationId`): name, required,
+//! non-empty (`minLength` ≥ 1, integers, date-times), kind (text, integer, or date-time with
+//! the Java patterns as `chrono` ones). `dynmark_api::receipts` reads query strings with them;
+//! the typed `DeliveryReceipt` and `InboundMessage` around them are written by hand (their
+//! field names are not the wire's run-together ones: `status_id`, not `statusid`).
 //!
 //! # Example
 //!

@@ -15,6 +15,41 @@ pub struct Api {
     pub schemas: Vec<Schema>,
     /// One per operation under `paths`, in the document's order.
     pub operations: Vec<Operation>,
+    /// What Dynmark sends to you: each operation's `callbacks`, then `x-dynmark-webhooks`.
+    pub requests_to_you: Vec<RequestToYou>,
+}
+
+/// A `get` Dynmark sends to you (a callback or a webhook), described by its query parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestToYou {
+    /// `operationId` (`deliveryReceipt`).
+    pub operation_id: String,
+    /// Its query parameters, in the document's order.
+    pub parameters: Vec<QueryParameter>,
+}
+
+/// One query parameter of a [`RequestToYou`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryParameter {
+    /// `name`, as Dynmark spells it (`statusid`).
+    pub name: String,
+    /// `required`.
+    pub required: bool,
+    /// `minLength` of at least 1 (a string), or any integer or date-time: an empty value is wrong.
+    pub non_empty: bool,
+    /// What the value is.
+    pub kind: QueryKind,
+}
+
+/// The kind of a [`QueryParameter`]'s value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryKind {
+    /// `type: string`.
+    Text,
+    /// `type: integer` (`format: int64`).
+    Integer,
+    /// `type: string` with `x-dynmark-date-time-formats`: the forms as `chrono` patterns.
+    DateTime(Vec<String>),
 }
 
 impl Api {
@@ -91,6 +126,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// The local validation rules, in the order they are emitted.
     pub rules: Vec<Rule>,
+    /// `x-dynmark-secret: true`: the value holds a secret, never shown by `Debug`.
+    pub secret: bool,
 }
 
 /// The type of a field's value (before `Option` for optional fields).

@@ -67,6 +67,8 @@ supported!(
     descriptions_with_code,
     parameters,
     answers,
+    callbacks_and_webhooks,
+    secret_fields,
 );
 
 refused!(
@@ -103,6 +105,8 @@ refused!(
     ref_cycle,
     enum_value_not_a_variant,
     sibling_names_itself,
+    webhook_problems,
+    secret_not_boolean,
 );
 
 /// Every fixture file has a test above, so none is silently skipped.

@@ -111,6 +111,13 @@
 //! and injects faults (delays, any status or body, dropped connections, `429` with
 //! `Retry-After`, HTTP/2 `REFUSED_STREAM`). It speaks HTTP/1.1 and HTTP/2 (prior knowledge).
 //!
+//! # Delivery receipts and inbound messages
+//!
+//! [`receipts`] reads what Dynmark sends to a message's `deliveryStatusUrl` and to your inbound
+//! URL, checks the URL's secret token, gives every message a `clientRef` to match receipts by,
+//! and tracks which messages have their final status; `receipts::ReceiverService` (feature
+//! `receiver`) mounts it in any tower stack.
+//!
 //! # Where things come from
 //!
 //! The types in [`types`] (re-exported at this crate's root: [`Message`], [`MessageResult`],
@@ -123,7 +130,8 @@
 //!
 //! - `blocking`: `blocking::Client`.
 //! - `native-roots`: trust the system's root certificates too (webpki's are always built in).
-//! - `sandbox`: `sandbox::Sandbox`, for tests.
+//! - `receiver`: `receipts::ReceiverService`, a `tower::Service` receiving receipts.
+//! - `sandbox`: `sandbox::Sandbox`, for tests (with `receiver`, also `sandbox::ReceiverServer`).
 //! - `tracing`: a `tracing` span per send (`dynmark.send`) and per call (`dynmark.call`:
 //!   operation, call number, items, status, attempts, outcome, duration) and events for
 //!   retries, give-ups and stops; only counts, statuses, durations and failure kinds, never a
@@ -148,6 +156,7 @@ mod config;
 mod credentials;
 mod error;
 pub mod protocol;
+pub mod receipts;
 pub mod redact;
 mod report;
 #[cfg(feature = "sandbox")]

@@ -249,6 +249,7 @@ fn operation_fields(api: &Api, call: &Call) -> Vec<Field> {
             default: None,
             aliases: Vec::new(),
             rules: vec![Rule::Nested],
+            secret: false,
         });
     }
     fields

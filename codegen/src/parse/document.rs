@@ -15,6 +15,7 @@ const DOCUMENT_KEYS: &[&str] = &[
     "security",
     "tags",
     "externalDocs",
+    "x-dynmark-webhooks",
 ];
 const INFO_KEYS: &[&str] = &[
     "title",
@@ -91,6 +92,10 @@ impl Reader {
             }
         }
 
+        if let Some(webhooks) = root.get("x-dynmark-webhooks") {
+            self.webhooks(&webhooks);
+        }
+
         mark_validated(&mut schemas, &operations);
         // The codes are only meaningful once every rule is known to be well formed.
         if self.problems.is_empty() {
@@ -102,6 +107,7 @@ impl Reader {
             version: version?,
             schemas,
             operations,
+            requests_to_you: std::mem::take(&mut self.requests_to_you),
         })
     }
 

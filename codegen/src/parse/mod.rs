@@ -12,6 +12,7 @@
 //! - `operations`: paths, operations and request bodies; `parameters`: path and query
 //!   parameters; `responses`: a batch's responses; `answers`: the responses of any other
 //!   operation, as the variants of its answer.
+//! - `webhooks`: requests Dynmark sends to you (`callbacks`, `x-dynmark-webhooks`), checked only.
 //! - `checks`: passes over all schemas once read (cycles, failure codes, which types validate).
 
 mod answers;
@@ -25,7 +26,9 @@ mod parameters;
 mod reader;
 mod responses;
 mod rules;
+mod secret;
 mod structs;
+mod webhooks;
 
 use crate::error::{Error, Problem};
 use serde_json::Value;
@@ -63,4 +66,6 @@ pub(crate) fn first_sentence(text: &str) -> &str {
 #[derive(Default)]
 struct Reader {
     problems: Vec<Problem>,
+    /// Callbacks and webhooks, as they are read (`webhooks.rs`).
+    requests_to_you: Vec<crate::model::RequestToYou>,
 }

@@ -27,6 +27,7 @@ const OPERATION_KEYS: &[&str] = &[
     "responses",
     "deprecated",
     "externalDocs",
+    "callbacks",
     "x-dynmark-max-items-per-call",
     "x-dynmark-item-name",
     "parameters",
@@ -81,6 +82,9 @@ impl Reader {
     ) -> Option<Operation> {
         self.object(node)?;
         self.check_keys(node, OPERATION_KEYS);
+        if let Some(callbacks) = node.get("callbacks") {
+            self.callbacks(&callbacks);
+        }
         if let Some(security) = node.get("security") {
             self.security_requirements(&security, security_schemes);
         }

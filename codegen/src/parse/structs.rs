@@ -37,6 +37,7 @@ const STRING_PROPERTY_KEYS: &[&str] = &[
     "x-dynmark-originator",
     "x-dynmark-country",
     "x-dynmark-gsm7",
+    "x-dynmark-secret",
 ];
 const DATE_TIME_PROPERTY_KEYS: &[&str] = &[
     "type",
@@ -291,6 +292,7 @@ impl Reader {
             default: None,
             aliases: Vec::new(),
             rules: Vec::new(),
+            secret: false,
         };
 
         if let Some(reference) = node.get("$ref") {
@@ -368,6 +370,7 @@ impl Reader {
                     Some(("uri", _)) | None => {
                         self.check_keys(node, STRING_PROPERTY_KEYS);
                         self.string_rules(node, &mut field, format.is_some(), index, pending);
+                        field.secret = self.secret(node);
                     }
                     Some((other, format)) => {
                         return self.fail(

@@ -37,11 +37,20 @@
 //!
 //! JSON answers are sent as `application/json; charset=utf-8` (as ASP.NET Web API does), text
 //! ones as `text/plain`.
+//!
+//! Like Dynmark, it also calls you: after accepting a message whose `deliveryStatusUrl` is on
+//! loopback it sends the message's [`DeliveryReceipt`](crate::receipts::DeliveryReceipt) there
+//! ([`ReceiptPlan`]: delay and status; [`Sandbox::receipts`] records every attempt), and
+//! [`Sandbox::send_inbound`] sends an inbound message to [`SandboxBuilder::inbound_url`].
+//! Nothing is ever sent off loopback.
 
 mod answer;
 mod auth;
+mod delivery;
 mod numbers;
 mod payload;
+#[cfg(feature = "receiver")]
+mod receiver_server;
 mod routes;
 mod schema;
 mod server;
@@ -58,7 +67,11 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use crate::Message;
+use crate::receipts::InboundMessage;
 use auth::Credentials;
+pub use delivery::{Delivery, DeliveryOutcome, RECEIVER_TIMEOUT, ReceiptPlan};
+#[cfg(feature = "receiver")]
+pub use receiver_server::ReceiverServer;
 
 /// The largest request body the sandbox reads by default (16 MiB); larger ones get a `400`.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -87,6 +100,8 @@ pub struct SandboxBuilder {
     resend_window: Duration,
     number_statuses: HashMap<String, u8>,
     spec: Option<String>,
+    receipts: ReceiptPlan,
+    inbound_url: Option<String>,
 }
 
 /// One request the sandbox received on the send path, whatever it answered.
@@ -254,6 +269,35 @@ impl Sandbox {
     pub fn verification_code(&self, request_id: &str) -> Option<String> {
         self.shared.lock().verifications.code(request_id)
     }
+
+    /// Every delivery receipt the sandbox sent (or did not send: see [`DeliveryOutcome`]), in
+    /// the order the attempts ended. After accepting a message with a `deliveryStatusUrl`, the
+    /// sandbox sends its receipt there as Dynmark does, a `GET` with the fields in the query
+    /// string, after the [`ReceiptPlan`]'s delay, and only to a loopback address.
+    pub fn receipts(&self) -> Vec<Delivery> {
+        self.shared.lock().receipts.clone()
+    }
+
+    /// Sends an inbound message (an SMS from `sender` to your number `recipient`) to the
+    /// [`inbound_url`](SandboxBuilder::inbound_url), as Dynmark forwards replies; the attempt is
+    /// recorded in [`inbound`](Self::inbound) once it ends. Returns the message's `msgid`, or
+    /// `None` when no inbound URL is configured.
+    pub fn send_inbound(&self, sender: &str, recipient: &str, content: &str) -> Option<i64> {
+        let url = self.shared.inbound_url.clone()?;
+        let message_id = {
+            let mut state = self.shared.lock();
+            state.next_inbound_id += 1;
+            state.next_inbound_id
+        };
+        let message = InboundMessage::new(message_id, delivery::now(), sender, recipient, content);
+        delivery::inbound(&self.shared, url, &message);
+        Some(message_id)
+    }
+
+    /// Every inbound message the sandbox sent, in the order the attempts ended.
+    pub fn inbound(&self) -> Vec<Delivery> {
+        self.shared.lock().inbound.clone()
+    }
 }
 
 impl Drop for Sandbox {
@@ -331,6 +375,20 @@ impl SandboxBuilder {
         self
     }
 
+    /// The delivery receipts the sandbox sends to accepted messages' loopback
+    /// `deliveryStatusUrl`s (default [`ReceiptPlan::default`]: at once, status `2` "Delivered").
+    pub fn receipts(mut self, plan: ReceiptPlan) -> SandboxBuilder {
+        self.receipts = plan;
+        self
+    }
+
+    /// Where [`Sandbox::send_inbound`] sends inbound messages (Dynmark's portal setting); only
+    /// a loopback URL is ever sent to.
+    pub fn inbound_url(mut self, url: impl Into<String>) -> SandboxBuilder {
+        self.inbound_url = Some(url.into());
+        self
+    }
+
     /// Binds `127.0.0.1` on the port (by default an ephemeral one) and starts serving on a new
     /// thread.
     ///
@@ -373,6 +431,10 @@ impl SandboxBuilder {
             resend_window: self.resend_window,
             number_statuses: self.number_statuses,
             routes: routes::Routes::new(spec),
+            receipts: self.receipts,
+            inbound_url: self.inbound_url,
+            http: delivery::http_client()?,
+            runtime: runtime.handle().clone(),
             state: Mutex::default(),
         });
         let (stop, stopped) = oneshot::channel();
@@ -401,6 +463,8 @@ impl Default for SandboxBuilder {
             resend_window: DEFAULT_RESEND_WINDOW,
             number_statuses: HashMap::new(),
             spec: None,
+            receipts: ReceiptPlan::default(),
+            inbound_url: None,
         }
     }
 }
@@ -421,6 +485,8 @@ impl fmt::Debug for SandboxBuilder {
                     .as_ref()
                     .map(|spec| format!("{} bytes", spec.len())),
             )
+            .field("receipts", &self.receipts)
+            .field("inbound_url", &self.inbound_url.as_ref().map(|_| "<set>"))
             .finish()
     }
 }
@@ -433,6 +499,12 @@ struct Shared {
     resend_window: Duration,
     number_statuses: HashMap<String, u8>,
     routes: routes::Routes,
+    receipts: ReceiptPlan,
+    inbound_url: Option<String>,
+    /// Sends receipts and inbound messages (`delivery.rs`).
+    http: reqwest::Client,
+    /// The server's runtime, to send inbound messages from.
+    runtime: tokio::runtime::Handle,
     state: Mutex<State>,
 }
 
@@ -443,6 +515,9 @@ struct State {
     calls: Vec<RecordedCall>,
     faults: VecDeque<Fault>,
     verifications: verify::Verifications,
+    receipts: Vec<Delivery>,
+    inbound: Vec<Delivery>,
+    next_inbound_id: i64,
 }
 
 impl Shared {

@@ -261,6 +261,17 @@ mod tests {
             number_statuses: HashMap::new(),
             routes: Routes::new(SpecApi::parse(SPEC).expect("the spec reads")),
             state: Mutex::default(),
+            receipts: super::super::ReceiptPlan::default(),
+            inbound_url: None,
+            http: super::super::delivery::http_client().expect("an HTTP client"),
+            // Nothing here delivers receipts; the handle only has to exist.
+            runtime: Box::leak(Box::new(
+                tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .expect("a runtime"),
+            ))
+            .handle()
+            .clone(),
         }
     }
 

@@ -130,6 +130,7 @@ async fn handle(
         };
         if accepted {
             state.accept(&answer.accepted, shared.count_only);
+            super::delivery::receipts_for(&shared, &answer.accepted);
         }
         state.calls.push(RecordedCall {
             messages,
