@@ -47,6 +47,11 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "Outcome",
     "RejectedBy",
     "SendReport",
+    "MessageOutcome",
+    // streaming sends
+    "Events",
+    "Sending",
+    "StopHandle",
     // validation (the trait and its derive)
     "Validate",
 ];

@@ -124,7 +124,7 @@ pub enum CallError {
         /// The panic's message (or a note that it had none).
         message: String,
     },
-    /// The call was handed out to be sent ([`Batch::next_call`](crate::protocol::Batch::next_call))
+    /// The call was handed out to be sent ([`Batch::poll_call`](crate::protocol::Batch::poll_call))
     /// and no result was recorded for it before the batch was finished: it may have reached the
     /// service.
     #[error("no result was recorded for the call; it may have reached the service")]

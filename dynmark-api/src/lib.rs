@@ -40,7 +40,7 @@
 //! is known): messages are taken only as calls need them, so memory stays bounded whatever the
 //! number. [`Sending`] adds a deadline for the whole send ([`ClientBuilder::send_deadline`],
 //! [`Sending::time_limit`]), a graceful stop from anywhere ([`StopHandle`]) and the call-level
-//! [`Event`]s ([`Sending::events`]: `CallStarting` comes before the call's request is written,
+//! [`Event`](protocol::Event)s ([`Sending::events`]: `CallStarting` comes before the call's request is written,
 //! for journaling). `send` and `call` collect the same stream.
 //!
 //! `blocking::Client` (feature `blocking`) has the same methods without `async`: switch by
@@ -95,7 +95,7 @@ pub use client::{Client, ClientBuilder};
 pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
-pub use protocol::{Event, StopHandle};
+pub use protocol::StopHandle;
 pub use report::{Counts, MessageOutcome, NotSentReason, Outcome, RejectedBy, SendReport};
 pub use sending::{Events, Sending};
 
