@@ -2,10 +2,9 @@
 
 mod e2e_support;
 
+use dynmark_api::protocol::Event;
 use dynmark_api::sandbox::Sandbox;
-use dynmark_api::{
-    BuildError, Client, Event, Message, MessageOutcome, SendError, SendReport, StopHandle,
-};
+use dynmark_api::{BuildError, Client, Message, MessageOutcome, SendError, SendReport, StopHandle};
 use e2e_support::{Flavor, Settings};
 use futures_util::StreamExt as _;
 

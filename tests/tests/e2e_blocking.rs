@@ -7,8 +7,9 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use dynmark_api::blocking::Client;
+use dynmark_api::protocol::Event;
 use dynmark_api::sandbox::Sandbox;
-use dynmark_api::{BuildError, Event, Message, MessageOutcome, SendError, SendReport, StopHandle};
+use dynmark_api::{BuildError, Message, MessageOutcome, SendError, SendReport, StopHandle};
 use e2e_support::{Flavor, Settings};
 
 struct Blocking;

@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use dynmark_api::operation::{BatchOperation, ItemOutcome, Method};
 use dynmark_api::operations::SendMessages;
+use dynmark_api::protocol::Event;
 use dynmark_api::sandbox::{Fault, Sandbox};
 use dynmark_api::{
-    BuildError, CallError, CallFailureKind, Event, FailureCode, Message, MessageOutcome,
-    NotSentReason, Outcome, RejectedBy, SendError, SendReport, StopHandle, ValidationFailure,
+    BuildError, CallError, CallFailureKind, FailureCode, Message, MessageOutcome, NotSentReason,
+    Outcome, RejectedBy, SendError, SendReport, StopHandle, ValidationFailure,
 };
 
 mod streaming;
