@@ -84,6 +84,22 @@ impl DryRunMessage {
     }
 }
 
+/// `#0 to 447700900000: GSM-7, 1 part (29 septets)`, then for an invalid message `, invalid:`
+/// and each failure as `property: details (code)`.
+impl fmt::Display for DryRunMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{} to {}: {}", self.index, self.to, self.parts)?;
+        for (index, failure) in self.validation_failures.iter().enumerate() {
+            f.write_str(if index == 0 { ", invalid: " } else { "; " })?;
+            if let Some(property) = &failure.property {
+                write!(f, "{property}: ")?;
+            }
+            write!(f, "{} ({})", failure.details, failure.failure_code)?;
+        }
+        Ok(())
+    }
+}
+
 /// `{"index": 0, "to": "447700900000", "valid": true, "encoding": "GSM-7", "parts": 1,
 /// "units": 29}`, plus `unicodeCharacters` for a UCS-2 body and `validationFailures` for an
 /// invalid message.

@@ -72,6 +72,14 @@ fn the_pages_examples() {
         totals.to_string(),
         "9 messages: 7 valid, 2 invalid; 8 parts (GSM-7: 6 messages, 7 parts; UCS-2: 1 message, 1 part)"
     );
+    assert_eq!(
+        per_message[0].to_string(),
+        "#0 to 447700900000: GSM-7, 1 part (29 septets)"
+    );
+    assert_eq!(
+        per_message[7].to_string(),
+        "#7 to 447700900444: GSM-7, 1 part (29 septets), invalid: from: from is empty; a value other than whitespace is required (FromEmpty)"
+    );
     insta::assert_json_snapshot!("dry_run_of_the_pages_examples", dry_run);
 }
 
