@@ -35,12 +35,6 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "DEFAULT_CALLS_IN_FLIGHT",
     "DEFAULT_TIMEOUT",
     "Credentials",
-    // the streaming send
-    "Event",
-    "Events",
-    "MessageOutcome",
-    "Sending",
-    "StopHandle",
     // errors
     "BuildError",
     "CallError",
@@ -54,6 +48,11 @@ pub const RESERVED_ROOT_NAMES: &[&str] = &[
     "Outcome",
     "RejectedBy",
     "SendReport",
+    "MessageOutcome",
+    // streaming sends
+    "Events",
+    "Sending",
+    "StopHandle",
     // validation (the trait and its derive)
     "Validate",
 ];

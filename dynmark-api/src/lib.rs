@@ -29,7 +29,19 @@
 //!
 //! A call that fails as a whole (credentials refused, 5xx, timeout, connection reset, an
 //! unreadable answer) makes the result a [`SendError`], which still holds the report. Refused
-//! credentials stop the remaining calls.
+//! credentials stop the remaining calls. The report hands every message back with its outcome
+//! ([`SendReport::safe_to_resend`]: those certainly never sent). An empty send makes no call.
+//!
+//! # Large sends
+//!
+//! [`Client::send_stream`] takes a stream of messages and is a stream of
+//! [`MessageOutcome`]s (the message handed back with its input index and outcome, as soon as it
+//! is known): messages are taken only as calls need them, so memory stays bounded whatever the
+//! number. [`Sending`] adds a deadline for the whole send ([`ClientBuilder::send_deadline`],
+//! [`Sending::time_limit`]), a graceful stop from anywhere ([`StopHandle`]) and the call-level
+//! [`Event`](protocol::Event)s ([`Sending::events`]: `CallStarting` comes before the call's request is written,
+//! for journaling). `send` and `call` collect the same stream.
+//!
 //!
 //! # Retries: only where nothing can go twice
 //!
@@ -119,7 +131,7 @@ pub use client::{Client, ClientBuilder};
 pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
-pub use protocol::{Event, StopHandle};
+pub use protocol::StopHandle;
 pub use report::{Counts, MessageOutcome, NotSentReason, Outcome, RejectedBy, SendReport};
 pub use sending::{Events, Sending};
 

@@ -2,9 +2,11 @@
 
 mod e2e_support;
 
+use dynmark_api::protocol::Event;
 use dynmark_api::sandbox::Sandbox;
-use dynmark_api::{BuildError, Client, Message, SendError, SendReport};
+use dynmark_api::{BuildError, Client, Message, MessageOutcome, SendError, SendReport, StopHandle};
 use e2e_support::{Flavor, Settings};
+use futures_util::StreamExt as _;
 
 struct Async;
 
@@ -24,6 +26,41 @@ impl Flavor for Async {
         messages: Vec<Message>,
     ) -> Result<SendReport, SendError> {
         client.call::<e2e_support::PanickyOp>(messages).await
+    }
+
+    async fn send_stoppable(
+        client: &Client,
+        messages: Vec<Message>,
+        stop: StopHandle,
+    ) -> Result<SendReport, SendError> {
+        client
+            .send_stream(futures_util::stream::iter(messages))
+            .stop_with(stop)
+            .report()
+            .await
+    }
+
+    async fn stream(client: &Client, messages: Vec<Message>) -> Vec<MessageOutcome> {
+        client
+            .send_stream(futures_util::stream::iter(messages))
+            .collect()
+            .await
+    }
+
+    async fn events(
+        client: &Client,
+        messages: Vec<Message>,
+        mut seen: impl FnMut(&Event<Message>),
+    ) -> Vec<Event<Message>> {
+        let mut events = client
+            .send_stream(futures_util::stream::iter(messages))
+            .events();
+        let mut all = Vec::new();
+        while let Some(event) = events.next().await {
+            seen(&event);
+            all.push(event);
+        }
+        all
     }
 }
 

@@ -7,8 +7,9 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use dynmark_api::blocking::Client;
+use dynmark_api::protocol::Event;
 use dynmark_api::sandbox::Sandbox;
-use dynmark_api::{BuildError, Message, SendError, SendReport};
+use dynmark_api::{BuildError, Message, MessageOutcome, SendError, SendReport, StopHandle};
 use e2e_support::{Flavor, Settings};
 
 struct Blocking;
@@ -29,6 +30,30 @@ impl Flavor for Blocking {
         messages: Vec<Message>,
     ) -> Result<SendReport, SendError> {
         client.call::<e2e_support::PanickyOp>(messages)
+    }
+
+    async fn send_stoppable(
+        client: &Client,
+        messages: Vec<Message>,
+        stop: StopHandle,
+    ) -> Result<SendReport, SendError> {
+        client.send_stream(messages).stop_with(stop).report()
+    }
+
+    async fn stream(client: &Client, messages: Vec<Message>) -> Vec<MessageOutcome> {
+        client.send_stream(messages).collect()
+    }
+
+    async fn events(
+        client: &Client,
+        messages: Vec<Message>,
+        mut seen: impl FnMut(&Event<Message>),
+    ) -> Vec<Event<Message>> {
+        client
+            .send_stream(messages)
+            .events()
+            .inspect(|event| seen(event))
+            .collect()
     }
 }
 

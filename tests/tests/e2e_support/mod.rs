@@ -11,11 +11,15 @@ use std::time::Duration;
 
 use dynmark_api::operation::{BatchOperation, ItemOutcome, Method};
 use dynmark_api::operations::SendMessages;
+use dynmark_api::protocol::Event;
 use dynmark_api::sandbox::{Fault, Sandbox};
 use dynmark_api::{
-    BuildError, CallError, CallFailureKind, FailureCode, Message, NotSentReason, Outcome,
-    RejectedBy, SendError, SendReport, ValidationFailure,
+    BuildError, CallError, CallFailureKind, FailureCode, Message, MessageOutcome, NotSentReason,
+    Outcome, RejectedBy, SendError, SendReport, StopHandle, ValidationFailure,
 };
+
+mod streaming;
+pub use streaming::*;
 
 /// One of the two clients, driven the same way.
 pub trait Flavor {
@@ -33,6 +37,24 @@ pub trait Flavor {
         client: &Self::Client,
         messages: Vec<Message>,
     ) -> impl Future<Output = Result<SendReport, SendError>>;
+    /// `client.send_stream(messages).stop_with(stop).report()`.
+    fn send_stoppable(
+        client: &Self::Client,
+        messages: Vec<Message>,
+        stop: StopHandle,
+    ) -> impl Future<Output = Result<SendReport, SendError>>;
+    /// Every outcome of `client.send_stream(messages)`, in the order given.
+    fn stream(
+        client: &Self::Client,
+        messages: Vec<Message>,
+    ) -> impl Future<Output = Vec<MessageOutcome>>;
+    /// Every event of `client.send_stream(messages).events()`, `seen` called on each before
+    /// the next is asked for.
+    fn events(
+        client: &Self::Client,
+        messages: Vec<Message>,
+        seen: impl FnMut(&Event<Message>),
+    ) -> impl Future<Output = Vec<Event<Message>>>;
 }
 
 /// `message/send` as a user could describe it, with a result type whose deserializer panics on
@@ -95,6 +117,7 @@ pub struct Settings {
     pub calls_in_flight: Option<usize>,
     pub validate_locally: bool,
     pub max_response_body: Option<usize>,
+    pub send_deadline: Option<Duration>,
 }
 
 impl Settings {
@@ -109,6 +132,7 @@ impl Settings {
             calls_in_flight: None,
             validate_locally: true,
             max_response_body: None,
+            send_deadline: None,
         }
     }
 }
@@ -134,6 +158,9 @@ macro_rules! configure {
         }
         if let Some(bytes) = settings.max_response_body {
             builder = builder.max_response_body(bytes);
+        }
+        if let Some(deadline) = settings.send_deadline {
+            builder = builder.send_deadline(deadline);
         }
         builder.build()
     }};
@@ -184,7 +211,7 @@ pub fn without_originator() -> Message {
     Message::new("447979080215", "", "Hello, this is a test message")
 }
 
-fn numbered(count: usize) -> Vec<Message> {
+pub fn numbered(count: usize) -> Vec<Message> {
     (0..count)
         .map(|i| {
             Message::new(format!("4477009{i:05}"), "Example", format!("Message {i}"))
@@ -210,8 +237,8 @@ pub fn assert_accounted(
         Ok(report) => report,
         Err(error) => {
             assert!(
-                !error.failures().is_empty(),
-                "an error without a failed call"
+                !error.failures().is_empty() || error.report().counts().not_sent > 0,
+                "an error without a failed call nor a message not sent"
             );
             error.report()
         }
@@ -286,7 +313,7 @@ pub fn render(result: &Result<SendReport, SendError>) -> String {
     }
 }
 
-fn snapshot(name: &str, result: &Result<SendReport, SendError>) {
+pub(crate) fn snapshot(name: &str, result: &Result<SendReport, SendError>) {
     insta::with_settings!({
         snapshot_path => "../snapshots",
         prepend_module_to_snapshot => false,
@@ -728,6 +755,7 @@ pub fn refused_settings<F: Flavor>() {
         calls_in_flight: None,
         validate_locally: true,
         max_response_body: None,
+        send_deadline: None,
     };
     assert!(F::build(&base).is_ok());
     let refused = |settings: Settings| F::build(&settings).expect_err("refused");
@@ -831,6 +859,7 @@ pub async fn nothing_listening<F: Flavor>() {
         calls_in_flight: Some(2),
         validate_locally: true,
         max_response_body: None,
+        send_deadline: None,
     };
     let messages = multiple_recipients();
     let result = send::<F>(&settings, messages.clone()).await;
@@ -914,5 +943,11 @@ macro_rules! for_each_scenario {
         $m!(empty_send);
         $m!(nothing_listening);
         $m!(a_panicking_result_stops_the_batch);
+        $m!(a_drip_fed_answer_times_out);
+        $m!(one_unreadable_result);
+        $m!(a_deadline_stops_new_calls);
+        $m!(a_stop_mid_send);
+        $m!(streaming_ten_thousand);
+        $m!(call_starting_comes_before_the_request);
     };
 }
