@@ -163,8 +163,10 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     /// answer) makes the result an `Err`([`SendError`]) that still holds the report: items of
     /// other calls keep their outcomes, the failed call's items are
     /// [`NotSent`](crate::Outcome::NotSent). Once the credentials are refused no further call
-    /// is started (they would be refused too). Nothing is retried: the service may have
-    /// received a failed call, and sending it again could deliver its messages twice.
+    /// is started (they would be refused too). Only a call that provably did not reach the
+    /// service, or got a `429`, is sent again ([`retry_policy`](ClientBuilder::retry_policy));
+    /// any other may have been received, and sending it again could deliver its messages
+    /// twice.
     ///
     /// If handling a call panics (say, the deserializer of `Op`'s result type), the panic is
     /// caught: that call fails with [`CallError::Panicked`](crate::CallError::Panicked) (it may

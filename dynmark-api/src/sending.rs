@@ -243,6 +243,11 @@ where
                     continue;
                 }
             }
+            if self.batch.has_events() {
+                // `poll_call` halted the batch (its deadline passed) and queued the outcomes:
+                // give them out now, nothing else would wake this task.
+                continue;
+            }
             self.stop.register(cx.waker());
             if self.stop.is_stopped() && !self.batch.should_stop() {
                 // Stopped meanwhile: act on it now.

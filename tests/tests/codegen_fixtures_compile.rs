@@ -169,14 +169,14 @@ fn inside_the_runtime_the_operation_and_the_outcome_are_generated() {
 
 #[test]
 fn rules_naming_keyword_siblings_work() {
-    let local = keywords::Occasion::new("07700 900000");
+    let local = keywords::Event::new("07700 900000");
     assert_eq!(failure_codes(&local), ["TypeLocalWithoutCountry"]);
     assert_eq!(
         failure_codes(&local.clone().with_match("GBR")),
         [] as [&str; 0]
     );
 
-    let symbols = keywords::Occasion::new("447700900000").with_loop("✓");
+    let symbols = keywords::Event::new("447700900000").with_loop("✓");
     assert_eq!(failure_codes(&symbols), [] as [&str; 0]);
     assert_eq!(
         failure_codes(&symbols.with_async(true)),
@@ -184,12 +184,12 @@ fn rules_naming_keyword_siblings_work() {
     );
 
     let time = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-    let backwards = keywords::Occasion::new("447700900000")
+    let backwards = keywords::Event::new("447700900000")
         .with_final(time)
         .with_override(time);
     assert_eq!(failure_codes(&backwards), ["FinalNotAfterOverride"]);
 
-    let json = serde_json::to_value(keywords::Occasion::new("1").with_match("GBR")).unwrap();
+    let json = serde_json::to_value(keywords::Event::new("1").with_match("GBR")).unwrap();
     assert_eq!(json, serde_json::json!({"type": "1", "match": "GBR"}));
 }
 

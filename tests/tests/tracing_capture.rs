@@ -215,3 +215,36 @@ async fn a_passed_deadline_is_traced() {
     assert_eq!(sandbox.calls().len(), 1);
     assert_nothing_private(&output);
 }
+
+#[tokio::test]
+async fn a_deadline_passed_before_the_first_call_is_traced_and_the_send_ends() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let sandbox = Sandbox::start().unwrap();
+    let client = Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    let messages = NUMBERS.map(|to| Message::new(to, "Example", BODY));
+    // This send used to wait for a wake that never came (the outcomes queued when the deadline
+    // halted the batch were not given out): bounded here so that a regression fails.
+    let error = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        client
+            .send_stream(futures_util::stream::iter(messages))
+            .deadline(std::time::Instant::now())
+            .report(),
+    )
+    .await
+    .expect("the send ends")
+    .unwrap_err();
+    assert_eq!(error.report().counts().not_sent, 3);
+    let output = capture.output();
+    assert!(
+        output.contains("event INFO message=deadline passed: no further call starts"),
+        "{output}"
+    );
+    assert!(sandbox.calls().is_empty());
+    assert_nothing_private(&output);
+}

@@ -623,6 +623,11 @@ impl<Op: BatchOperation> Batch<Op> {
         self.events.pop_front()
     }
 
+    /// `true` while an event waits to be taken ([`poll_event`](Self::poll_event)).
+    pub(crate) fn has_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
     /// `true` when the batch has nothing left to do or say: the input ended (or the batch was
     /// stopped), no call is in flight, and every event was taken.
     pub fn is_done(&self) -> bool {
