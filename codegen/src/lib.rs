@@ -28,9 +28,11 @@
 //!   as `impl Into<_>`) and a `with_<field>` setter per optional field. When the schema has a
 //!   validation rule, holds a type that has one, or is an operation's item, it also derives the
 //!   runtime's `Validate` with `#[validate(...)]` attributes (DEVELOPERS.md, Contract 2).
-//! - For a string schema with `enum` and `x-dynmark-extensible: true`: a `#[non_exhaustive]`
-//!   enum of the known values plus `Other(UnknownValue)` (the runtime's opaque holder of a value
-//!   this version does not list, read with `as_str`), with `as_str`, `is_known`, `Display`, `From<&str>`,
+//! - For a string schema with `enum` and `x-dynmark-extensible: true`, or the open form standard
+//!   generators read as open (`anyOf` a string `enum` and a plain `type: string`, with
+//!   `x-dynmark-extensible: true`): a `#[non_exhaustive]` enum of the known values plus
+//!   `Other(UnknownValue)` (the runtime's opaque holder of a value this version does not list,
+//!   read with `as_str`), with `as_str`, `is_known`, `Display`, `From<&str>`,
 //!   `From<String>`, and `Serialize`/`Deserialize` as its string.
 //! - For each operation, in `pub mod operations`, named as the PascalCase of its `operationId`:
 //!   - a batch operation (one with `x-dynmark-max-items-per-call`): a unit struct implementing
@@ -56,7 +58,7 @@
 //!
 //! - batch operations (with the batch keywords): no parameters, a required `application/json`
 //!   body that is an array of `$ref` items, exactly one 2xx response holding an array of results
-//!   (or `oneOf` such arrays, exactly one of whose item schemas has `x-dynmark-outcome`: the
+//!   (or `anyOf`/`oneOf` such arrays, exactly one of whose item schemas has `x-dynmark-outcome`: the
 //!   others document other shapes sent with the same status); other responses are
 //!   `application/json` (a `$ref` or an array of one) or `text/plain` strings;
 //! - any other operation: `path` and `query` parameters with an inline schema of type string,
@@ -70,7 +72,7 @@
 //! Anything else is refused with an [`Error`] naming the JSON pointer, for example
 //! `/components/schemas/Message/properties/to/type: "number" is not supported; supported:
 //! string, boolean, integer, array, object ($ref)`. That includes `allOf`/`anyOf`/`oneOf` (outside the
-//! accepted response), inline objects, unknown formats, unanchored patterns and unknown
+//! accepted response and the open enum), `nullable: true` on a required property, inline objects, unknown formats, unanchored patterns and unknown
 //! `x-dynmark-*` extensions. Other vendors' `x-*` extensions are left alone. Also refused: a
 //! `$ref` cycle that does not pass through an array (the type would hold itself) and enum values
 //! that give no Rust variant name (non-ASCII, `Self`).
@@ -103,8 +105,10 @@
 //!
 //! # The other Dynmark extensions
 //!
-//! - `x-dynmark-extensible: true` (string schema with `enum`): the enum is open; unknown values
-//!   are kept in `Other(UnknownValue)`.
+//! - `x-dynmark-extensible: true` (string schema with `enum`, or `anyOf` a string `enum` and
+//!   `type: string`): the enum is open; unknown values are kept in `Other(UnknownValue)`.
+//! - `nullable: true` (standard, on an optional property): `null` reads as absent, which the
+//!   field's `Option` already does; it is never written.
 //! - `x-dynmark-aliases: {"<property>": ["<other JSON name>", ...]}` (object schema): extra JSON
 //!   names the property is read from (`#[serde(alias = ...)]`); it is always written under its own.
 //! - `x-dynmark-outcome: {"accepted": "<required boolean>", "failures": "<array of

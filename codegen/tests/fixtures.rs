@@ -55,6 +55,8 @@ macro_rules! refused {
 supported!(
     object_fields,
     extensible_enum,
+    open_enum,
+    nullable_optional_fields,
     validation_rules,
     aliases_and_unknown_fields,
     batch_operation,
@@ -79,6 +81,8 @@ refused!(
     status_without_variant_name,
     status_range,
     parameter_code_not_listed,
+    nullable_required,
+    open_enum_malformed,
     all_of,
     one_of_property,
     inline_object,

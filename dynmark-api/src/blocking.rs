@@ -347,7 +347,8 @@ where
     /// Runs the send to its end and collects a [`SendReport`]: as [`crate::Sending::report`].
     pub fn report(mut self) -> Result<SendReport<Op::Item>, SendError<Op::Item>> {
         self.account_for_all = true;
-        let mut collector = Collector::new();
+        // Room for the input, as far as it says (a bogus hint costs at most this much).
+        let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = self.next_event() {
             collector.add(event);
         }

@@ -107,10 +107,13 @@ impl Client {
     /// **Not cancel-safe.** Dropping the returned future before it completes (for example by
     /// wrapping it in `tokio::time::timeout` or losing a `tokio::select!`) abandons the send
     /// without any report: calls already sent may have reached the service, and nothing says
-    /// which messages. To bound how long a send takes, set the client's own
-    /// [`timeout`](ClientBuilder::timeout) instead: a call that runs out of time fails with
-    /// [`CallError::Timeout`](crate::CallError::Timeout) and the send still returns the full
-    /// report, saying which messages may have reached the service.
+    /// which messages. To bound how long a send takes, give it a deadline instead
+    /// ([`send_deadline`](ClientBuilder::send_deadline), or
+    /// `send_stream(..).time_limit(..).report()`), and set the client's
+    /// [`timeout`](ClientBuilder::timeout) for each call; to end it on demand, use
+    /// [`send_stream`](Self::send_stream) and its [`stop_handle`](Sending::stop_handle). The
+    /// send then still returns the full report, saying which messages may have reached the
+    /// service.
     #[cfg_attr(
         feature = "sandbox",
         doc = r#"
@@ -170,13 +173,8 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     ///
     /// # Cancelling
     ///
-    /// **Not cancel-safe.** Dropping the returned future before it completes (for example by
-    /// wrapping it in `tokio::time::timeout` or losing a `tokio::select!`) abandons the batch
-    /// without any report: calls already sent may have reached the service, and nothing says
-    /// which items. To bound how long a call takes, set the client's own
-    /// [`timeout`](ClientBuilder::timeout) instead: a call that runs out of time fails with
-    /// [`CallError::Timeout`](crate::CallError::Timeout) and the result still holds the full
-    /// report, saying which items may have reached the service.
+    /// **Not cancel-safe**, as [`send`](Self::send): use a deadline or
+    /// [`call_stream`](Self::call_stream) with a stop handle to end it early with a full report.
     ///
     /// Any operation of the spec is callable this way, with no hand-written code for it:
     ///

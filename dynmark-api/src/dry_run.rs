@@ -26,8 +26,16 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
+//! Sinch's fields and ours: `number_of_recipients` is `totals.messages`, `number_of_messages`
+//! (parts) is `totals.parts`, `per_recipient` is `perMessage` with `recipient` as `to`,
+//! `number_of_parts` as `parts` and `encoding` `GSM`/`UNICODE` as `GSM-7`/`UCS-2`. The body is
+//! not repeated; the local validation result, the length in units and the characters that made a
+//! body UCS-2 are added.
+//!
 //! For a batch too large to hold, measure one message at a time with [`DryRunMessage::of`]
 //! and add each to a [`DryRunTotals`]: memory stays constant.
+
+use std::fmt;
 
 use serde::Serialize;
 
@@ -195,6 +203,38 @@ impl DryRunTotals {
             ours.messages += theirs.messages;
             ours.parts += theirs.parts;
         }
+    }
+}
+
+/// `6 messages: 5 valid, 1 invalid; 8 parts (GSM-7: 4 messages, 5 parts; UCS-2: 1 message, 3
+/// parts)`.
+impl fmt::Display for DryRunTotals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let messages = |n: usize| if n == 1 { "message" } else { "messages" };
+        let parts = |n: usize| if n == 1 { "part" } else { "parts" };
+        write!(
+            f,
+            "{} {}: {} valid, {} invalid; {} {} (",
+            self.messages,
+            messages(self.messages),
+            self.valid,
+            self.invalid,
+            self.parts,
+            parts(self.parts)
+        )?;
+        for (index, encoding) in [Encoding::Gsm7, Encoding::Ucs2].into_iter().enumerate() {
+            let totals = self.by_encoding.get(encoding);
+            let separator = if index == 0 { "" } else { "; " };
+            write!(
+                f,
+                "{separator}{encoding}: {} {}, {} {}",
+                totals.messages,
+                messages(totals.messages),
+                totals.parts,
+                parts(totals.parts)
+            )?;
+        }
+        f.write_str(")")
     }
 }
 

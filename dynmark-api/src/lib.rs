@@ -59,6 +59,19 @@
 //! Feature `native-roots` trusts the system's root certificates beside webpki's (a company's
 //! TLS-inspecting proxy).
 //!
+//! The report hands every message back with its outcome
+//! ([`SendReport::safe_to_resend`]: those certainly never sent). An empty send makes no call.
+//!
+//! # Large sends
+//!
+//! [`Client::send_stream`] takes a stream of messages and is a stream of
+//! [`MessageOutcome`]s (the message handed back with its input index and outcome, as soon as it
+//! is known): messages are taken only as calls need them, so memory stays bounded whatever the
+//! number. [`Sending`] adds a deadline for the whole send ([`ClientBuilder::send_deadline`],
+//! [`Sending::time_limit`]), a graceful stop from anywhere ([`StopHandle`]) and the call-level
+//! [`Event`]s ([`Sending::events`]: `CallStarting` comes before the call's request is written,
+//! for journaling). `send` and `call` collect the same stream.
+//!
 //! `blocking::Client` (feature `blocking`) has the same methods without `async`: switch by
 //! changing the import. Every operation of the spec is callable with no hand-written code: a
 //! batch (like `message/send`) with [`Client::call`] and its descriptor in [`operations`], any
@@ -81,6 +94,15 @@
 //! The generated types are `#[non_exhaustive]` (build them with `new` and the `with_` setters)
 //! and their open value sets keep unknown values ([`UnknownValue`]), so a field, a status or a
 //! code added to the spec does not break code written today.
+//!
+//! # What a message costs
+//!
+//! [`sms::Parts::of`] (or [`Message::parts`]) gives a body's encoding (GSM-7 or UCS-2), its
+//! length in septets or UTF-16 units, its number of parts by the standard's rules and the
+//! characters that made it UCS-2; [`dry_run::DryRun`] does that and the local validation for a
+//! whole batch, with no network, with totals. [`Message::with_lookalikes_replaced`] (opt-in)
+//! turns smart quotes, dashes and Unicode spaces into GSM 03.38 characters and reports what it
+//! replaced.
 //!
 //! # Testing
 //!

@@ -150,7 +150,8 @@ where
     /// it still holds the report.
     pub async fn report(mut self) -> Result<SendReport<Op::Item>, SendError<Op::Item>> {
         self.account_for_all = true;
-        let mut collector = Collector::new();
+        // Room for the input, as far as it says (a bogus hint costs at most this much).
+        let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = std::future::poll_fn(|cx| self.poll_event(cx)).await {
             collector.add(event);
         }

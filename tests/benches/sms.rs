@@ -101,6 +101,10 @@ fn bench(c: &mut Criterion) {
     ] {
         group.bench_function(name, |b| b.iter(|| Parts::of(black_box(body))));
     }
+    // A floor for any exact count: one pass decoding each character (its UTF-16 length).
+    group.bench_function("baseline_utf16_len_274_chars", |b| {
+        b.iter(|| black_box(BODIES[5]).encode_utf16().count())
+    });
     group.finish();
 }
 

@@ -68,6 +68,10 @@ fn the_pages_examples() {
             .to_string(),
         "BodyContainsUnicode"
     );
+    assert_eq!(
+        totals.to_string(),
+        "9 messages: 7 valid, 2 invalid; 8 parts (GSM-7: 6 messages, 7 parts; UCS-2: 1 message, 1 part)"
+    );
     insta::assert_json_snapshot!("dry_run_of_the_pages_examples", dry_run);
 }
 

@@ -264,6 +264,17 @@ proptest! {
         ]);
         let response = HttpResponse::new(202, Some("application/json".into()), serde_json::to_vec(&results).unwrap());
         assert_hidden(&send_outputs(&endpoint, &response, 2), &secrets, "202 send");
+        // A 202 whose second result cannot be read: its excerpt and reason are quoted.
+        let results = serde_json::json!([
+            {"to": "447700900000", "successful": true},
+            {"to": 5, "successful": "yes", "echo": echoed.clone()},
+        ]);
+        let response = HttpResponse::new(202, Some("application/json".into()), serde_json::to_vec(&results).unwrap());
+        let parsed = endpoint.parse_response::<SendMessages>(&response, 2);
+        let outputs = format!("{parsed:?}\n{}", send_outputs(&endpoint, &response, 2));
+        prop_assert!(outputs.contains("UnreadableResult { reason"), "{}", outputs);
+        prop_assert!(outputs.contains("UnreadableResult"), "{}", outputs);
+        assert_hidden(&outputs, &secrets, "unreadable 202 result");
     }
 
     #[test]

@@ -50,6 +50,16 @@ fn the_boundary_cases_where_the_naive_formula_is_wrong() {
 }
 
 #[test]
+fn a_late_emoji_makes_every_part_ucs2() {
+    let body = format!("{}😀", a(300));
+    assert_eq!(measure(&body), (Ucs2, 302, 5));
+    assert_eq!(starts(&body), [0, 67, 134, 201, 268]);
+    assert_eq!(Parts::of(&body).unicode_chars()[0].position, 300);
+    let body = format!("{}{{😀", a(300));
+    assert_eq!(measure(&body), (Ucs2, 303, 5));
+}
+
+#[test]
 fn the_smart_quote_that_triples_the_cost() {
     let plain = format!("It's {}", a(145));
     let smart = format!("It’s {}", a(145));

@@ -52,8 +52,12 @@ enum Shape {
     One(String),
     /// `{"type": "array", "items": {"$ref": ...}}`
     Many(String),
-    /// `{"oneOf": [...]}`: the example is exactly one of them.
-    OneOf(Vec<Shape>),
+    /// `{"oneOf": [...]}` (`exactly_one`) or `{"anyOf": [...]}`: the example is exactly one of
+    /// them, or at least one (then it is written back as the first that reads it).
+    Alternatives {
+        shapes: Vec<Shape>,
+        exactly_one: bool,
+    },
     /// `{"type": "string"}` (a `text/plain` body).
     Text,
 }
@@ -71,12 +75,17 @@ fn shape(schema: &Value) -> Result<Shape, String> {
             .map(Shape::One)
             .ok_or_else(|| format!("unexpected $ref {reference}"));
     }
-    if let Some(alternatives) = schema.get("oneOf").and_then(Value::as_array) {
-        return alternatives
-            .iter()
-            .map(shape)
-            .collect::<Result<_, _>>()
-            .map(Shape::OneOf);
+    for (keyword, exactly_one) in [("oneOf", true), ("anyOf", false)] {
+        if let Some(alternatives) = schema.get(keyword).and_then(Value::as_array) {
+            return alternatives
+                .iter()
+                .map(shape)
+                .collect::<Result<_, _>>()
+                .map(|shapes| Shape::Alternatives {
+                    shapes,
+                    exactly_one,
+                });
+        }
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("array") => match schema.pointer("/items/$ref").and_then(schema_name) {
@@ -153,10 +162,14 @@ fn read_as(shape: &Shape, example: &Value) -> Result<Value, String> {
         }
         Shape::Text if example.is_string() => Ok(example.clone()),
         Shape::Text => Err("is not a string".to_owned()),
-        Shape::OneOf(alternatives) => {
+        Shape::Alternatives {
+            shapes,
+            exactly_one,
+        } => {
+            let keyword = if *exactly_one { "oneOf" } else { "anyOf" };
             let mut read = Vec::new();
             let mut errors = Vec::new();
-            for alternative in alternatives {
+            for alternative in shapes {
                 match read_as(alternative, example) {
                     Ok(written) => read.push(written),
                     // A missing type fails the test even when another alternative reads.
@@ -165,12 +178,15 @@ fn read_as(shape: &Shape, example: &Value) -> Result<Value, String> {
                 }
             }
             match read.len() {
-                1 => Ok(read.remove(0)),
                 0 => Err(format!(
-                    "matches no `oneOf` alternative: {}",
+                    "matches no `{keyword}` alternative: {}",
                     errors.join("; ")
                 )),
-                n => Err(format!("matches {n} `oneOf` alternatives, not exactly one")),
+                1 => Ok(read.remove(0)),
+                n if *exactly_one => Err(format!(
+                    "matches {n} `{keyword}` alternatives, not exactly one"
+                )),
+                _ => Ok(read.remove(0)),
             }
         }
     }
@@ -378,7 +394,7 @@ fn an_example_that_does_not_round_trip_fails() {
         problems[0]
     );
     assert!(
-        problems[1].contains("success/value: matches no `oneOf` alternative"),
+        problems[1].contains("success/value: matches no `anyOf` alternative"),
         "{}",
         problems[1]
     );
@@ -479,9 +495,11 @@ fn the_error_example_reports_a_known_failure_code() {
     assert_eq!(failures[0].failure_code, FailureCode::FromEmpty);
 }
 
-/// Both spellings of the code (`failureCode`, and `failureKey` in the page's other block) read.
+/// Both 400 examples carry their codes (the page's other block spells the member `failureKey`: the
+/// example shows it under the declared name, and its description says so; the alias itself is
+/// read in `failure_key_is_read_as_failure_code` below).
 #[test]
-fn bad_request_examples_carry_their_codes_under_either_name() {
+fn bad_request_examples_carry_their_codes() {
     let examples = examples(&format!(
         "{SEND}/responses/400/content/application~1json/examples"
     ));
@@ -519,7 +537,7 @@ fn the_unauthorized_example_is_plain_text() {
 fn failure_codes_in_the_spec_are_known_and_others_are_kept() {
     let spec = spec();
     let codes = spec
-        .pointer("/components/schemas/FailureCode/enum")
+        .pointer("/components/schemas/FailureCode/anyOf/0/enum")
         .and_then(Value::as_array)
         .expect("FailureCode lists its codes");
     for code in codes {
@@ -540,4 +558,41 @@ fn a_message_with_an_unknown_member_does_not_read() {
     let json = serde_json::json!({"from": "Example", "toa": "447700900000", "body": "Hi"});
     let error = serde_json::from_value::<Message>(json).unwrap_err();
     assert!(error.to_string().contains("unknown field `toa`"), "{error}");
+}
+
+/// The page's other 400 block sends the code as `failureKey`: it reads as `failureCode` and is
+/// written back under the declared name.
+#[test]
+fn failure_key_is_read_as_failure_code() {
+    let example = examples(&format!(
+        "{SEND}/responses/400/content/application~1json/examples"
+    ))
+    .into_iter()
+    .find(|(name, _)| name == "errBadJson")
+    .expect("the errBadJson example")
+    .1;
+    let description = spec()
+        .pointer(&format!(
+            "{SEND}/responses/400/content/application~1json/examples/errBadJson/description"
+        ))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_default();
+    assert!(description.contains("`failureKey`"), "{description}");
+    // The page's spelling: every `failureCode` member renamed `failureKey`.
+    let as_captured = serde_json::to_string(&example)
+        .unwrap()
+        .replace("\"failureCode\"", "\"failureKey\"");
+    assert!(
+        as_captured.contains("\"failureKey\":\"ErrBadJson\""),
+        "{as_captured}"
+    );
+    let failures: Vec<ValidationFailure> = serde_json::from_str(&as_captured).unwrap();
+    assert_eq!(failures.len(), 3);
+    assert!(
+        failures
+            .iter()
+            .all(|failure| failure.failure_code == FailureCode::ErrBadJson)
+    );
+    assert_eq!(serde_json::to_value(&failures).unwrap(), example);
 }

@@ -182,3 +182,36 @@ async fn a_stop_and_a_failed_call_are_traced_without_their_bodies() {
     assert!(!output.contains("not-the-password"), "{output}");
     assert_nothing_private(&output);
 }
+
+#[tokio::test]
+async fn a_passed_deadline_is_traced() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let sandbox = Sandbox::start().unwrap();
+    // The first call takes longer than the send's deadline: the others never start.
+    sandbox.inject(Fault::Delay(std::time::Duration::from_millis(300)));
+    let client = Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .batch_size(1)
+        .calls_in_flight(1)
+        .send_deadline(std::time::Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let messages = NUMBERS.map(|to| Message::new(to, "Example", BODY));
+    let started = std::time::Instant::now();
+    let error = client.send(messages).await.unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(error.report().counts().not_sent, 2);
+    let output = capture.output();
+    assert_eq!(
+        output
+            .matches("event INFO message=deadline passed: no further call starts")
+            .count(),
+        1,
+        "{output}"
+    );
+    assert!(output.contains("record#1 not_sent=2"), "{output}");
+    assert_eq!(sandbox.calls().len(), 1);
+    assert_nothing_private(&output);
+}

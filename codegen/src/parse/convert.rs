@@ -27,10 +27,13 @@ impl Reader {
                 "a schema that only refers to another is not supported; supported: `type: object`, or `type: string` with `enum`",
             );
         }
+        if node.get("type").is_none() && node.get("anyOf").is_some() {
+            return self.extensible_enum(name, node).map(Schema::ExtensibleEnum);
+        }
         let Some(ty) = node.get("type") else {
             return self.fail(
                 node.pointer.clone(),
-                "a schema without `type` is not supported; supported: `type: object`, or `type: string` with `enum` and `x-dynmark-extensible: true`",
+                "a schema without `type` is not supported; supported: `type: object`, `type: string` with `enum` and `x-dynmark-extensible: true`, or an open enum (`anyOf` a string `enum` and `type: string`, with `x-dynmark-extensible: true`)",
             );
         };
         match ty.value.as_str() {

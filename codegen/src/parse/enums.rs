@@ -14,13 +14,32 @@ const ENUM_SCHEMA_KEYS: &[&str] = &[
     "x-dynmark-extensible",
 ];
 
+/// The keys of the open form: `anyOf` a string `enum` and a plain string.
+const OPEN_ENUM_SCHEMA_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "anyOf",
+    "example",
+    "x-dynmark-extensible",
+];
+const OPEN_ENUM_KNOWN_KEYS: &[&str] = &["type", "description", "enum"];
+const OPEN_ENUM_OTHER_KEYS: &[&str] = &["type", "description"];
+
 impl Reader {
+    /// `type: string` with `enum`, or the form standard generators read as open: `anyOf` a
+    /// string `enum` (the known values) and a plain `type: string` (any other); either with
+    /// `x-dynmark-extensible: true`.
     pub(super) fn extensible_enum(
         &mut self,
         name: &str,
         node: &Node<'_>,
     ) -> Option<ExtensibleEnum> {
-        self.check_keys(node, ENUM_SCHEMA_KEYS);
+        let any_of = node.get("anyOf");
+        let keys = match any_of {
+            Some(_) => OPEN_ENUM_SCHEMA_KEYS,
+            None => ENUM_SCHEMA_KEYS,
+        };
+        self.check_keys(node, keys);
         let description = self.optional_string(node, "description");
         match node.get("x-dynmark-extensible") {
             Some(flag) => {
@@ -35,7 +54,10 @@ impl Reader {
                 );
             }
         }
-        let values = node.get("enum")?;
+        let values = match any_of {
+            Some(any_of) => self.open_enum_values(&any_of)?,
+            None => node.get("enum")?,
+        };
         if !values.value.is_array() || values.items().is_empty() {
             return self.fail(values.pointer, "expected a non-empty array of strings");
         }
@@ -95,5 +117,22 @@ impl Reader {
             description,
             variants,
         })
+    }
+
+    /// The `enum` of `[{"type": "string", "enum": [...]}, {"type": "string"}]`.
+    fn open_enum_values<'a>(&mut self, any_of: &Node<'a>) -> Option<Node<'a>> {
+        const SUPPORTED: &str = "supported for `anyOf` on a component schema: `[{\"type\": \"string\", \"enum\": [...]}, {\"type\": \"string\"}]` (an open enum: the known values, then any other string)";
+        let alternatives = any_of.items();
+        let [known, other] = alternatives.as_slice() else {
+            return self.fail(any_of.pointer.clone(), SUPPORTED);
+        };
+        let is_string = |node: &Node<'_>| node.value.get("type") == Some(&"string".into());
+        let known_values = known.get("enum");
+        if !is_string(known) || known_values.is_none() || !is_string(other) {
+            return self.fail(any_of.pointer.clone(), SUPPORTED);
+        }
+        self.check_keys(known, OPEN_ENUM_KNOWN_KEYS);
+        self.check_keys(other, OPEN_ENUM_OTHER_KEYS);
+        known_values
     }
 }

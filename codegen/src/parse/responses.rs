@@ -88,9 +88,10 @@ impl Reader {
         }
     }
 
-    /// The accepted response's schema: an array of results, or `oneOf` arrays where exactly one
-    /// item schema has `x-dynmark-outcome` (the others document other shapes the service sends
-    /// with the same status, such as `CredentialsFailure`).
+    /// The accepted response's schema: an array of results, or `anyOf` (or `oneOf`) arrays where
+    /// exactly one item schema has `x-dynmark-outcome` (the others document other shapes the
+    /// service sends with the same status, such as `CredentialsFailure`; `anyOf` says that an
+    /// empty array matches both).
     pub(super) fn item_result(&mut self, schema: &Node<'_>, schemas: &[Schema]) -> Option<String> {
         self.object(schema)?;
         let has_outcome = |name: &str| {
@@ -99,7 +100,12 @@ impl Reader {
                 Some(Schema::Object(object)) if object.outcome.is_some()
             )
         };
-        let Some(alternatives) = schema.get("oneOf") else {
+        let keyword = if schema.get("anyOf").is_some() {
+            "anyOf"
+        } else {
+            "oneOf"
+        };
+        let Some(alternatives) = schema.get(keyword) else {
             let name = self.array_of_ref(schema, schemas)?;
             if has_outcome(&name) {
                 return Some(name);
@@ -109,7 +115,7 @@ impl Reader {
                 format!("`{name}` has no `x-dynmark-outcome`; the result of one item needs it"),
             );
         };
-        self.check_keys(schema, &["oneOf", "description"]);
+        self.check_keys(schema, &[keyword, "description"]);
         if !alternatives.value.is_array() {
             return self.fail(
                 alternatives.pointer.clone(),
@@ -129,7 +135,7 @@ impl Reader {
             _ => self.fail(
                 alternatives.pointer,
                 format!(
-                    "{} alternatives are arrays of a schema with `x-dynmark-outcome`; supported: `oneOf` arrays of `$ref` where exactly one item schema has `x-dynmark-outcome`",
+                    "{} alternatives are arrays of a schema with `x-dynmark-outcome`; supported: `{keyword}` arrays of `$ref` where exactly one item schema has `x-dynmark-outcome`",
                     results.len()
                 ),
             ),

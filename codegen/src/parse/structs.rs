@@ -23,6 +23,7 @@ const OBJECT_SCHEMA_KEYS: &[&str] = &[
 
 const STRING_PROPERTY_KEYS: &[&str] = &[
     "type",
+    "nullable",
     "description",
     "example",
     "default",
@@ -39,15 +40,24 @@ const STRING_PROPERTY_KEYS: &[&str] = &[
 ];
 const DATE_TIME_PROPERTY_KEYS: &[&str] = &[
     "type",
+    "nullable",
     "format",
     "description",
     "example",
     "x-dynmark-after",
 ];
-const BOOLEAN_PROPERTY_KEYS: &[&str] = &["type", "description", "example", "default"];
-const INTEGER_PROPERTY_KEYS: &[&str] = &["type", "format", "description", "example", "default"];
+const BOOLEAN_PROPERTY_KEYS: &[&str] = &["type", "nullable", "description", "example", "default"];
+const INTEGER_PROPERTY_KEYS: &[&str] = &[
+    "type",
+    "nullable",
+    "format",
+    "description",
+    "example",
+    "default",
+];
 const ARRAY_PROPERTY_KEYS: &[&str] = &[
     "type",
+    "nullable",
     "description",
     "example",
     "items",
@@ -319,6 +329,17 @@ impl Reader {
                 format!("a property needs `type` or `$ref`; supported types: {PROPERTY_TYPES}"),
             );
         };
+        // `nullable: true` says what the `Option` of an optional field already reads: `null` is
+        // "not set".
+        if let Some(nullable) = node.get("nullable")
+            && self.must_be_true(&nullable)
+            && required
+        {
+            self.fail::<()>(
+                nullable.pointer,
+                "a required property that may be null is not supported; supported: `nullable: true` on an optional property (read as not set)",
+            );
+        }
         match ty.value.as_str() {
             Some("string") => {
                 let format = match node.get("format") {

@@ -102,6 +102,12 @@ impl Endpoint {
         match status {
             200..=299 => {
                 let body = body.strip_prefix(BOM).unwrap_or(body);
+                // The common case in one pass: every result readable.
+                if let Ok(results) = serde_json::from_slice::<Vec<Op::ItemResult>>(body)
+                    && results.len() == sent
+                {
+                    return Ok(results.into_iter().map(Ok).collect());
+                }
                 match serde_json::from_slice::<Vec<&RawValue>>(body) {
                     Ok(elements) if elements.len() == sent => {
                         let results: ItemResults<Op::ItemResult> = elements

@@ -37,13 +37,24 @@ impl<T> Collector<T> {
         Collector::default()
     }
 
+    /// An empty collector with room for `items` items (the input's size, if known).
+    pub fn with_capacity(items: usize) -> Self {
+        let mut entries = Vec::new();
+        entries.resize_with(items, || None);
+        Collector {
+            entries,
+            ..Collector::default()
+        }
+    }
+
     /// Takes one event.
     pub fn add(&mut self, event: Event<T>) {
         match event {
             Event::Outcome(outcome) => {
                 let index = outcome.index;
                 if self.entries.len() <= index {
-                    self.entries.resize_with(index + 1, || None);
+                    let len = (index + 1).max(self.entries.len() * 2);
+                    self.entries.resize_with(len, || None);
                 }
                 if !outcome.accepted_with_failures.is_empty() {
                     self.accepted_with_failures
@@ -77,8 +88,13 @@ impl<T> Collector<T> {
     /// Every item of a batch driven to its end has exactly one outcome; should one be missing
     /// (events not all given), the report holds the items that have one.
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
-        let (messages, outcomes): (Vec<T>, Vec<Outcome>) =
-            self.entries.into_iter().flatten().unzip();
+        let known = self.entries.iter().filter(|entry| entry.is_some()).count();
+        let mut messages = Vec::with_capacity(known);
+        let mut outcomes = Vec::with_capacity(known);
+        for (message, outcome) in self.entries.into_iter().flatten() {
+            messages.push(message);
+            outcomes.push(outcome);
+        }
         let report = SendReport::from_parts(messages, outcomes)
             .with_accepted_failures(self.accepted_with_failures)
             .with_attempts(self.attempts);

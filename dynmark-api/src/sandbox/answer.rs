@@ -5,7 +5,7 @@
 use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
 use crate::validation::Validate;
-use crate::{Message, MessageResult, ValidationFailure};
+use crate::{FailureCode, Message, MessageResult, ValidationFailure};
 
 use super::auth::Credentials;
 use super::payload;
@@ -41,7 +41,7 @@ pub(crate) struct Answer {
     /// The `Content-Type`.
     pub(crate) content_type: &'static str,
     /// Other headers (`Allow`, `WWW-Authenticate`).
-    pub(crate) headers: Vec<(&'static str, &'static str)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
     /// The body.
     pub(crate) body: Vec<u8>,
     /// How many messages the request held (0 when the body was not read as an array).
@@ -51,7 +51,7 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    fn text(status: u16, body: &str) -> Answer {
+    pub(crate) fn text(status: u16, body: &str) -> Answer {
         Answer {
             status,
             content_type: TEXT,
@@ -62,7 +62,7 @@ impl Answer {
         }
     }
 
-    fn json(status: u16, body: &impl serde::Serialize) -> Answer {
+    pub(crate) fn json(status: u16, body: &impl serde::Serialize) -> Answer {
         match serde_json::to_vec(body) {
             Ok(body) => Answer {
                 status,
@@ -76,17 +76,30 @@ impl Answer {
         }
     }
 
-    /// The answer to a request whose body is larger than the sandbox reads.
-    pub(crate) fn payload_too_large(limit: usize) -> Answer {
-        Answer::text(
-            413,
-            &format!("The request body is larger than the sandbox's limit of {limit} bytes."),
+    /// A `400` with one `InvalidJson` failure about the whole payload: the status and shape the
+    /// spec documents for a body the service cannot read.
+    pub(crate) fn invalid_json(details: String) -> Answer {
+        Answer::json(
+            400,
+            &[ValidationFailure {
+                property: None,
+                failure_code: FailureCode::InvalidJson,
+                details,
+            }],
         )
+    }
+
+    /// The answer to a request whose body is larger than the sandbox reads: the spec's `400`
+    /// (it documents no `413`).
+    pub(crate) fn payload_too_large(limit: usize) -> Answer {
+        Answer::invalid_json(format!(
+            "The request body is larger than the sandbox's limit of {limit} bytes."
+        ))
     }
 
     /// The answer to a request whose body could not be read (the client went away).
     pub(crate) fn unreadable_body() -> Answer {
-        Answer::text(400, "The request body could not be read.")
+        Answer::invalid_json("The request body could not be read.".to_owned())
     }
 }
 
@@ -121,22 +134,24 @@ pub(crate) fn answer(request: &Request<'_>, body: &[u8], credentials: &Credentia
         );
         answer
             .headers
-            .push(("allow", SendMessages::METHOD.as_str()));
+            .push(("allow", SendMessages::METHOD.as_str().to_owned()));
         return answer;
     }
     if !credentials.accept(request.authorization) {
         let mut answer = Answer::text(401, UNAUTHORIZED);
-        answer
-            .headers
-            .push(("www-authenticate", "Basic realm=\"Dynmark sandbox\""));
+        answer.headers.push((
+            "www-authenticate",
+            "Basic realm=\"Dynmark sandbox\"".to_owned(),
+        ));
         return answer;
     }
     if let Some(content_type) = request.content_type
         && !is_json(content_type)
     {
-        return Answer::text(
-            415,
-            "The request body must be JSON: send it with Content-Type: application/json.",
+        // The spec documents no `415`: a body the service cannot read is its `400`.
+        return Answer::invalid_json(
+            "The request body must be JSON: send it with Content-Type: application/json."
+                .to_owned(),
         );
     }
 
@@ -178,7 +193,7 @@ pub(crate) fn answer(request: &Request<'_>, body: &[u8], credentials: &Credentia
 
 /// Whether a `Content-Type` value names JSON (`application/json`, `text/json`, `*/*+json`, with
 /// any parameters).
-fn is_json(content_type: &[u8]) -> bool {
+pub(crate) fn is_json(content_type: &[u8]) -> bool {
     let Ok(content_type) = std::str::from_utf8(content_type) else {
         return false;
     };
@@ -269,7 +284,7 @@ mod tests {
             };
             let answer = answer(&request, b"", &credentials());
             assert_eq!(answer.status, 405, "{method}");
-            assert_eq!(answer.headers, [("allow", "POST")]);
+            assert_eq!(answer.headers, [("allow", "POST".to_owned())]);
         }
     }
 
@@ -307,11 +322,11 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_is_not_json_by_content_type_is_unsupported() {
+    fn a_body_that_is_not_json_by_content_type_is_the_specs_400() {
         let authorization = basic(&format!("{USER}:{PASSWORD}"));
         for (content_type, status) in [
-            (&b"text/plain"[..], 415),
-            (b"application/x-www-form-urlencoded", 415),
+            (&b"text/plain"[..], 400),
+            (b"application/x-www-form-urlencoded", 400),
             (b"application/json; charset=utf-8", 202),
             (b"Application/JSON", 202),
             (b"text/json", 202),
@@ -325,7 +340,25 @@ mod tests {
             let body = format!("[{}]", message("447700900000", "Example"));
             let answer = answer(&request, body.as_bytes(), &credentials());
             assert_eq!(answer.status, status, "{content_type:?}");
+            if status == 400 {
+                assert_eq!(answer.content_type, JSON);
+                assert_eq!(body_json(&answer)[0]["failureCode"], "InvalidJson");
+                assert!(answer.accepted.is_empty());
+            }
         }
+    }
+
+    #[test]
+    fn a_body_too_large_or_unreadable_is_the_specs_400() {
+        for answer in [Answer::payload_too_large(10), Answer::unreadable_body()] {
+            assert_eq!((answer.status, answer.content_type), (400, JSON));
+            let failures: Vec<ValidationFailure> =
+                serde_json::from_slice(&answer.body).expect("ValidationFailure array");
+            assert_eq!(failures.len(), 1);
+            assert_eq!(failures[0].failure_code, FailureCode::InvalidJson);
+            assert_eq!(failures[0].property, None);
+        }
+        assert!(String::from_utf8_lossy(&Answer::payload_too_large(10).body).contains("10 bytes"));
     }
 
     #[test]

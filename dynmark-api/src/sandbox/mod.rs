@@ -14,23 +14,41 @@
 //!
 //! | request | answer |
 //! |---|---|
-//! | another path | `404`, text |
-//! | the send path (any case, optional trailing `/`), another method | `405`, text, `Allow: POST` |
+//! | a path that is neither the send path nor one below, nor one of the spec's | `404`, text |
+//! | a known path (any case, optional trailing `/`), another method | `405`, text, `Allow` |
 //! | no, malformed or wrong `Authorization: Basic` | `401`, `text/plain`, "No authorization header supplied or invalid username or password" |
-//! | a `Content-Type` that is not JSON (none is fine) | `415`, text |
-//! | a body larger than the limit (16 MiB by default) | `413`, text |
-//! | a body that is not a non-empty JSON array of messages | `400`, JSON array of `ValidationFailure`, `failureCode` `InvalidJson` |
+//! | a `Content-Type` that is not JSON (none is fine), a body larger than the limit (16 MiB by default), or one that is not a non-empty JSON array of messages | `400`, JSON array of `ValidationFailure`, `failureCode` `InvalidJson` |
 //! | a JSON array of messages | `202`, JSON array of `MessageResult`, in request order |
+//!
+//! Every answer to an operation has a status the spec documents for it: the spec lists no `413`
+//! or `415`, so a body the sandbox cannot read is its `400`. (`404` and `405` answer requests
+//! that are no operation at all.)
+//!
+//! Beside sending, the sandbox serves the other endpoints Dynmark's sample code uses, with the
+//! same credentials: Verify (`POST /webapi/verify`, `PUT /webapi/verify/{requestId}/validate`;
+//! the code it "sent" is [`Sandbox::verification_code`]) and phone number validation
+//! (`POST /webapi/phonenumbervalidation/validatenumber`, from the same phone rules as `to`).
+//! Their answers are described in the `verify` and `numbers` modules' source. Any other
+//! operation of the spec ([`SandboxBuilder::spec`], by default `dynmark_spec::OPENAPI_JSON`) is
+//! served from the spec alone: its request checked against the spec's schemas (`400` of
+//! `InvalidJson`, one failure per problem), then answered with its lowest documented 2xx status
+//! and first example (a `Prefer: code=NNN, example=NAME` header picks another), so an endpoint
+//! added by a spec edit is testable end to end with no sandbox code.
 //!
 //! JSON answers are sent as `application/json; charset=utf-8` (as ASP.NET Web API does), text
 //! ones as `text/plain`.
 
 mod answer;
 mod auth;
+mod numbers;
 mod payload;
+mod routes;
+mod schema;
 mod server;
+mod spec;
+mod verify;
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -42,8 +60,10 @@ use tokio::sync::oneshot;
 use crate::Message;
 use auth::Credentials;
 
-/// The largest request body the sandbox reads by default (16 MiB); larger ones get `413`.
+/// The largest request body the sandbox reads by default (16 MiB); larger ones get a `400`.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+pub use verify::DEFAULT_RESEND_WINDOW;
 
 /// A running local Dynmark-compatible server. Dropping it stops the server and joins its thread.
 ///
@@ -64,6 +84,9 @@ pub struct SandboxBuilder {
     max_body_bytes: usize,
     port: u16,
     count_only: bool,
+    resend_window: Duration,
+    number_statuses: HashMap<String, u8>,
+    spec: Option<String>,
 }
 
 /// One request the sandbox received on the send path, whatever it answered.
@@ -224,6 +247,13 @@ impl Sandbox {
     pub fn pending_faults(&self) -> usize {
         self.shared.lock().faults.len()
     }
+
+    /// The one-time code the sandbox "sent" for the Verify request `request_id` (the
+    /// `requestId` of its `201` answer), as a test reads it from the handset; `None` for an id
+    /// it never issued.
+    pub fn verification_code(&self, request_id: &str) -> Option<String> {
+        self.shared.lock().verifications.code(request_id)
+    }
 }
 
 impl Drop for Sandbox {
@@ -258,7 +288,7 @@ impl SandboxBuilder {
     }
 
     /// The largest request body the sandbox reads (default [`DEFAULT_MAX_BODY_BYTES`]); a larger
-    /// one is answered `413 Payload Too Large`.
+    /// one is answered `400` with an `InvalidJson` failure (the spec documents no `413`).
     pub fn max_body_bytes(mut self, limit: usize) -> SandboxBuilder {
         self.max_body_bytes = limit;
         self
@@ -278,15 +308,45 @@ impl SandboxBuilder {
         self
     }
 
+    /// How long after a Verify code was sent to a number another request for the same number is
+    /// answered `400 Throttled` (default [`DEFAULT_RESEND_WINDOW`], 30 s).
+    pub fn verify_resend_window(mut self, window: Duration) -> SandboxBuilder {
+        self.resend_window = window;
+        self
+    }
+
+    /// The `NumberStatus` phone number validation answers for `number` (in international
+    /// format, as it normalises it) instead of `2` (on): `3` off, `4` dead, `5` not on a mobile
+    /// network, or any other value the service might send.
+    pub fn number_status(mut self, number: &str, status: u8) -> SandboxBuilder {
+        self.number_statuses.insert(number.to_owned(), status);
+        self
+    }
+
+    /// The OpenAPI document whose operations the sandbox serves from their examples, beside
+    /// the ones it serves by hand (default: the crate's own spec, `dynmark_spec::OPENAPI_JSON`).
+    /// [`start`](Self::start) refuses a document it cannot read.
+    pub fn spec(mut self, openapi_json: &str) -> SandboxBuilder {
+        self.spec = Some(openapi_json.to_owned());
+        self
+    }
+
     /// Binds `127.0.0.1` on the port (by default an ephemeral one) and starts serving on a new
     /// thread.
     ///
     /// # Errors
     ///
-    /// When the user name is empty or contains `:` (`InvalidInput`), or the port cannot be
-    /// bound (`AddrInUse` when another program has it), or the server's thread or runtime
-    /// cannot be started.
+    /// When the user name is empty or contains `:`, or the spec cannot be read (`InvalidInput`),
+    /// or the port cannot be bound (`AddrInUse` when another program has it), or the server's
+    /// thread or runtime cannot be started.
     pub fn start(self) -> std::io::Result<Sandbox> {
+        let spec = spec::SpecApi::parse(self.spec.as_deref().unwrap_or(dynmark_spec::OPENAPI_JSON))
+            .map_err(|problem| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("the sandbox cannot serve this spec: {problem}"),
+                )
+            })?;
         let username = self.credentials.username();
         if username.is_empty() || username.contains(':') {
             return Err(std::io::Error::new(
@@ -310,6 +370,9 @@ impl SandboxBuilder {
             credentials: self.credentials,
             max_body_bytes: self.max_body_bytes,
             count_only: self.count_only,
+            resend_window: self.resend_window,
+            number_statuses: self.number_statuses,
+            routes: routes::Routes::new(spec),
             state: Mutex::default(),
         });
         let (stop, stopped) = oneshot::channel();
@@ -335,6 +398,9 @@ impl Default for SandboxBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             port: 0,
             count_only: false,
+            resend_window: DEFAULT_RESEND_WINDOW,
+            number_statuses: HashMap::new(),
+            spec: None,
         }
     }
 }
@@ -346,6 +412,15 @@ impl fmt::Debug for SandboxBuilder {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("port", &self.port)
             .field("count_only", &self.count_only)
+            .field("resend_window", &self.resend_window)
+            .field("number_statuses", &self.number_statuses)
+            .field(
+                "spec",
+                &self
+                    .spec
+                    .as_ref()
+                    .map(|spec| format!("{} bytes", spec.len())),
+            )
             .finish()
     }
 }
@@ -355,6 +430,9 @@ struct Shared {
     credentials: Credentials,
     max_body_bytes: usize,
     count_only: bool,
+    resend_window: Duration,
+    number_statuses: HashMap<String, u8>,
+    routes: routes::Routes,
     state: Mutex<State>,
 }
 
@@ -364,6 +442,7 @@ struct State {
     accepted_count: usize,
     calls: Vec<RecordedCall>,
     faults: VecDeque<Fault>,
+    verifications: verify::Verifications,
 }
 
 impl Shared {

@@ -20,6 +20,7 @@ use tokio::sync::{Notify, oneshot};
 
 use super::answer::{self, Answer};
 use super::payload;
+use super::routes;
 use super::{Fault, RecordedCall, Shared};
 
 /// Accepts connections until `stop` fires (or its sender is dropped).
@@ -91,13 +92,17 @@ async fn handle(
         }
     };
     let header = |name| parts.headers.get(name).map(HeaderValue::as_bytes);
-    let request = answer::Request {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        authorization: header(AUTHORIZATION),
-        content_type: header(CONTENT_TYPE),
+    let incoming = routes::Incoming {
+        request: answer::Request {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            authorization: header(AUTHORIZATION),
+            content_type: header(CONTENT_TYPE),
+        },
+        query: parts.uri.query(),
+        prefer: parts.headers.get("prefer").map(HeaderValue::as_bytes),
     };
-    let answer = answer::answer(&request, &body, &shared.credentials);
+    let answer = routes::answer(&incoming, &body, &shared, std::time::Instant::now());
     if !on_send_path {
         return Ok(reply(answer));
     }
@@ -220,8 +225,14 @@ fn reply(answer: Answer) -> Response<Reply> {
     *response.status_mut() =
         StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    let content_type = std::iter::once(("content-type", answer.content_type));
-    for (name, value) in content_type.chain(answer.headers.iter().copied()) {
+    // An empty content type (an answer without a body, `204`) is left out.
+    let content_type = std::iter::once(("content-type", answer.content_type))
+        .filter(|(_, value)| !value.is_empty());
+    let others = answer
+        .headers
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()));
+    for (name, value) in content_type.chain(others) {
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             headers.insert(name, value);
         }

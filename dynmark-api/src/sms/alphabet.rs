@@ -115,8 +115,9 @@ pub enum Septets {
 
 /// The cost in septets of every code point below the highest one of both tables except `€`
 /// (U+20AC, checked on its own): 0 outside, 1 basic, 2 extension. Built from [`BASIC`] and
-/// [`EXTENSION`] at compile time, so that the tables stay the only list.
-const COSTS: [u8; 0x3AA] = {
+/// [`EXTENSION`] at compile time, so that the tables stay the only list. A `static`, not a
+/// `const`: indexing a `const` array at run time may copy it first.
+static COSTS: [u8; 0x3AA] = {
     let mut costs = [0u8; 0x3AA];
     let mut code = 0;
     while code < BASIC.len() {
@@ -179,6 +180,19 @@ mod tests {
             .filter_map(septets)
             .sum();
         assert_eq!(costs, 127 + 2 * 10);
+    }
+
+    #[test]
+    fn every_character_is_one_utf16_unit() {
+        // `split.rs` relies on it: before a body's first character outside the tables, its
+        // UTF-16 length is its number of characters.
+        let all = BASIC
+            .iter()
+            .flatten()
+            .chain(EXTENSION.iter().map(|(_, c)| c));
+        for c in all {
+            assert_eq!(c.len_utf16(), 1, "{c:?}");
+        }
     }
 
     #[test]

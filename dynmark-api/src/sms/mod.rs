@@ -31,6 +31,7 @@ mod encoding;
 mod lookalikes;
 mod message;
 mod parts;
+mod split;
 
 pub use encoding::Encoding;
 pub use lookalikes::{LOOKALIKES, Replaced, Replacement, Unchanged, lookalike, replace_lookalikes};

@@ -5,8 +5,7 @@ use std::fmt;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 
-use super::Encoding;
-use super::alphabet;
+use super::{Encoding, alphabet, split};
 
 /// The largest number of parts a concatenated message can address (3GPP TS 23.040: the part
 /// number is one octet). [`Parts::count`] can be higher; such a body cannot be sent as one
@@ -27,7 +26,7 @@ pub const MAX_PARTS: usize = 255;
 ///   parts.
 ///
 /// Only the splitting rule of the standard applies: a grapheme cluster of several characters
-/// (a flag, a ZWJ emoji sequence) may be split between parts, as Android and the standard do;
+/// (a flag, a ZWJ emoji sequence) may be split between parts, which the standard allows;
 /// the phone reassembles the parts before it shows them. (Twilio's calculator keeps clusters
 /// whole, which can count one part more when a cluster straddles a boundary.)
 ///
@@ -141,18 +140,13 @@ pub fn unicode_chars(body: &str) -> impl Iterator<Item = UnicodeChar> + '_ {
 impl Parts {
     /// Measures `body`.
     pub fn of(body: &str) -> Parts {
-        let (encoding, units, unicode_chars) = measure(body);
-        let (later_starts, units_before_last_part) = if units > encoding.single_part_units() {
-            split(body, encoding, units)
-        } else {
-            (Vec::new(), 0)
-        };
+        let measured = split::measure(body);
         Parts {
-            encoding,
-            units,
-            later_starts,
-            units_before_last_part,
-            unicode_chars,
+            encoding: measured.encoding,
+            units: measured.units,
+            later_starts: measured.later_starts,
+            units_before_last_part: measured.units_before_last_part,
+            unicode_chars: measured.unicode_chars,
         }
     }
 
@@ -230,69 +224,4 @@ impl Serialize for Parts {
         }
         state.end()
     }
-}
-
-/// The encoding, the length in its units and the characters outside GSM 03.38.
-fn measure(body: &str) -> (Encoding, usize, Vec<UnicodeChar>) {
-    if body.is_ascii() {
-        // A character is a byte, and a UTF-16 unit.
-        let mut septets = 0;
-        let mut gsm7 = true;
-        for &byte in body.as_bytes() {
-            match alphabet::septets(char::from(byte)) {
-                Some(cost) => septets += cost,
-                None => gsm7 = false,
-            }
-        }
-        if gsm7 {
-            return (Encoding::Gsm7, septets, Vec::new());
-        }
-        return (Encoding::Ucs2, body.len(), collect_unicode_chars(body));
-    }
-    let mut septets = 0;
-    let mut utf16 = 0;
-    let mut gsm7 = true;
-    for c in body.chars() {
-        utf16 += c.len_utf16();
-        match alphabet::septets(c) {
-            Some(cost) => septets += cost,
-            None => gsm7 = false,
-        }
-    }
-    if gsm7 {
-        (Encoding::Gsm7, septets, Vec::new())
-    } else {
-        (Encoding::Ucs2, utf16, collect_unicode_chars(body))
-    }
-}
-
-/// [`unicode_chars`] in a list allocated once, at its size.
-fn collect_unicode_chars(body: &str) -> Vec<UnicodeChar> {
-    let mut list = Vec::with_capacity(unicode_chars(body).count());
-    list.extend(unicode_chars(body));
-    list
-}
-
-/// Splits a body longer than one part: where parts 2, 3, ... start, and how many units come
-/// before the last part. A character that does not fit in what is left of a part starts the
-/// next one (an escape pair and a surrogate pair are one character here).
-fn split(body: &str, encoding: Encoding, units: usize) -> (Vec<PartStart>, usize) {
-    let limit = encoding.multipart_units();
-    // A character costs at most 2 units, so every part but the last holds at least `limit - 1`.
-    let mut starts = Vec::with_capacity(units / (limit - 1) + 1);
-    let mut in_part = 0;
-    let mut before_part = 0;
-    for (position, (offset, c)) in body.char_indices().enumerate() {
-        let cost = match encoding {
-            Encoding::Gsm7 => alphabet::septets(c).unwrap_or(1),
-            Encoding::Ucs2 => c.len_utf16(),
-        };
-        if in_part + cost > limit {
-            starts.push(PartStart { position, offset });
-            before_part += in_part;
-            in_part = 0;
-        }
-        in_part += cost;
-    }
-    (starts, before_part)
 }
