@@ -49,7 +49,10 @@ impl Service {
         }
         if args.sandbox {
             use dynmark_api::sandbox::Sandbox;
-            let sandbox = Sandbox::start()
+            // Counting only: a trial of a million rows stays in bounded memory.
+            let sandbox = Sandbox::builder()
+                .count_only()
+                .start()
                 .map_err(|e| Fatal::usage(format!("cannot start the sandbox: {e}")))?;
             let client = builder
                 .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
