@@ -221,6 +221,14 @@ pub struct MessageOutcome<T = crate::Message> {
     pub accepted_with_failures: Vec<ValidationFailure>,
 }
 
+impl MessageOutcome<crate::Message> {
+    /// The message's encoding and parts ([`Parts::of`](crate::sms::Parts::of) its body): what
+    /// it is billed when accepted.
+    pub fn parts(&self) -> crate::sms::Parts {
+        self.message.parts()
+    }
+}
+
 impl<T> MessageOutcome<T> {
     pub(crate) fn new(index: usize, message: T, outcome: Outcome, call: Option<usize>) -> Self {
         MessageOutcome {
@@ -436,6 +444,22 @@ impl<T> SendReport<T> {
     /// `(call, attempts)` of the calls that took more than one attempt, in call order.
     pub fn attempts(&self) -> &[(usize, u32)] {
         &self.attempts
+    }
+}
+
+/// What the accepted messages cost: SMS is billed per part.
+impl SendReport<crate::Message> {
+    /// `(input index, encoding and parts)` of every accepted message, in input order
+    /// ([`Parts::of`](crate::sms::Parts::of) its body).
+    pub fn accepted_parts(&self) -> impl Iterator<Item = (usize, crate::sms::Parts)> + '_ {
+        self.accepted()
+            .map(|index| (index, self.messages[index].parts()))
+    }
+
+    /// The number of parts of all accepted messages together: what the send is billed, as far
+    /// as the standard's rules tell (Dynmark does not say what it counts).
+    pub fn parts_accepted(&self) -> usize {
+        self.accepted_parts().map(|(_, parts)| parts.count()).sum()
     }
 }
 
