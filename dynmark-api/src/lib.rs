@@ -69,7 +69,7 @@
 //! is known): messages are taken only as calls need them, so memory stays bounded whatever the
 //! number. [`Sending`] adds a deadline for the whole send ([`ClientBuilder::send_deadline`],
 //! [`Sending::time_limit`]), a graceful stop from anywhere ([`StopHandle`]) and the call-level
-//! [`Event`](protocol::Event)s ([`Sending::events`]: `CallStarting` comes before the call's request is written,
+//! [`Event`]s ([`Sending::events`]: `CallStarting` comes before the call's request is written,
 //! for journaling). `send` and `call` collect the same stream.
 //!
 //! `blocking::Client` (feature `blocking`) has the same methods without `async`: switch by
