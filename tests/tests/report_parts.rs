@@ -23,14 +23,18 @@ fn messages() -> Vec<Message> {
     ]
 }
 
-#[tokio::test]
-async fn the_report_totals_the_parts_of_the_accepted_messages() {
-    let sandbox = Sandbox::start().expect("the sandbox starts");
-    let client = Client::builder()
+fn client(sandbox: &Sandbox) -> Client {
+    Client::builder()
         .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
         .base_url(sandbox.base_url())
         .build()
-        .expect("a client");
+        .expect("a client")
+}
+
+#[tokio::test]
+async fn the_report_totals_the_parts_of_the_accepted_messages() {
+    let sandbox = Sandbox::start().expect("the sandbox starts");
+    let client = client(&sandbox);
     let report = client.send(messages()).await.expect("a report");
     let parts: Vec<(usize, usize, Encoding)> = report
         .accepted_parts()
@@ -50,11 +54,7 @@ async fn the_report_totals_the_parts_of_the_accepted_messages() {
 #[tokio::test]
 async fn each_streamed_outcome_carries_its_parts() {
     let sandbox = Sandbox::start().expect("the sandbox starts");
-    let client = Client::builder()
-        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
-        .base_url(sandbox.base_url())
-        .build()
-        .expect("a client");
+    let client = client(&sandbox);
     let outcomes: Vec<_> = client
         .send_stream(futures_util::stream::iter(messages()))
         .collect()
