@@ -217,8 +217,9 @@ impl Reader {
         })
     }
 
-    /// The body of a general operation: a `$ref` to an object schema, or an array of them.
-    fn call_body(&mut self, body: &Node<'_>, schemas: &[Schema]) -> Option<Option<FieldType>> {
+    /// The schema of a request body, which must be required and `application/json` (either kind
+    /// of operation).
+    fn body_schema<'a>(&mut self, body: &Node<'a>) -> Option<Node<'a>> {
         self.object(body)?;
         self.check_keys(body, REQUEST_BODY_KEYS);
         if body.get("required").map(|r| r.value) != Some(&Value::Bool(true)) {
@@ -235,6 +236,12 @@ impl Reader {
             .get("schema")
             .or_else(|| self.fail(media.pointer_of("schema"), "is missing; it is required"))?;
         self.object(&schema)?;
+        Some(schema)
+    }
+
+    /// The body of a general operation: a `$ref` to an object schema, or an array of them.
+    fn call_body(&mut self, body: &Node<'_>, schemas: &[Schema]) -> Option<Option<FieldType>> {
+        let schema = self.body_schema(body)?;
         if schema.get("$ref").is_some() {
             return self
                 .schema_ref(&schema, schemas)
@@ -288,22 +295,7 @@ impl Reader {
         body: &Node<'_>,
         schemas: &[Schema],
     ) -> Option<(String, u64)> {
-        self.object(body)?;
-        self.check_keys(body, REQUEST_BODY_KEYS);
-        if body.get("required").map(|r| r.value) != Some(&Value::Bool(true)) {
-            self.fail::<()>(
-                body.pointer_of("required"),
-                "an optional request body is not supported; supported: `required: true`",
-            );
-        }
-        let content = body
-            .get("content")
-            .or_else(|| self.fail(body.pointer_of("content"), "is missing; it is required"))?;
-        let media = self.json_media(&content)?;
-        let schema = media
-            .get("schema")
-            .or_else(|| self.fail(media.pointer_of("schema"), "is missing; it is required"))?;
-        self.object(&schema)?;
+        let schema = self.body_schema(body)?;
         self.check_keys(&schema, BATCH_SCHEMA_KEYS);
         if schema.get("type").map(|t| t.value.as_str()) != Some(Some("array")) {
             return self.fail(
