@@ -1,5 +1,7 @@
 //! Shared fixtures for the workspace's snapshot, compile-fail and end-to-end tests.
 
+pub mod alloc;
+
 use dynmark_api::validation::Validate;
 
 /// The failure codes validating `value` reports, in order (empty when it is valid).

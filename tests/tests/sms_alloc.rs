@@ -1,44 +1,12 @@
 //! `Parts::of` allocates nothing for a GSM-7 body of one part (the common case), one list for
 //! a longer body (its part starts) and one for a UCS-2 body (its characters outside GSM 03.38).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use dynmark_tests::alloc::{Counting, allocations_of};
 
 use dynmark_api::sms::{Parts, unicode_chars};
 
-/// Counts the allocations of the current thread.
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-fn allocations_of<T>(f: impl FnOnce() -> T) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    let value = f();
-    let after = ALLOCATIONS.with(Cell::get);
-    drop(value);
-    after - before
-}
 
 #[test]
 fn one_gsm7_part_allocates_nothing() {
