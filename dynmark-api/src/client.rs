@@ -197,6 +197,7 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     ) -> Result<SendReport<Op::Item>, SendError<Op::Item>>
     where
         Op: BatchOperation + 'static,
+        Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
         self.call_stream::<Op, _>(futures_util::stream::iter(items))
@@ -257,6 +258,7 @@ assert_eq!(sandbox.accepted_count(), 1_000);
     pub fn call_stream<Op, S>(&self, items: S) -> Sending<Op, S>
     where
         Op: BatchOperation + 'static,
+        Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
         S: Stream<Item = Op::Item>,
     {

@@ -109,6 +109,73 @@ impl<T> Event<T> {
     }
 }
 
+/// The events not taken yet, in order: a settled call's outcomes wait as the one `Vec` they
+/// came in, so that queueing them moves nothing.
+#[derive(Debug)]
+struct EventQueue<T> {
+    queue: VecDeque<Queued<T>>,
+    /// How many events wait.
+    len: usize,
+}
+
+#[derive(Debug)]
+enum Queued<T> {
+    One(Event<T>),
+    Outcomes(std::vec::IntoIter<MessageOutcome<T>>),
+}
+
+impl<T> Default for EventQueue<T> {
+    fn default() -> Self {
+        EventQueue {
+            queue: VecDeque::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> EventQueue<T> {
+    fn push(&mut self, event: Event<T>) {
+        self.len += 1;
+        self.queue.push_back(Queued::One(event));
+    }
+
+    fn push_outcomes(&mut self, outcomes: Vec<MessageOutcome<T>>) {
+        if !outcomes.is_empty() {
+            self.len += outcomes.len();
+            self.queue.push_back(Queued::Outcomes(outcomes.into_iter()));
+        }
+    }
+
+    fn pop(&mut self) -> Option<Event<T>> {
+        loop {
+            match self.queue.front_mut()? {
+                Queued::Outcomes(outcomes) => {
+                    if let Some(outcome) = outcomes.next() {
+                        self.len -= 1;
+                        return Some(Event::Outcome(outcome));
+                    }
+                    self.queue.pop_front();
+                }
+                Queued::One(_) => {
+                    let Some(Queued::One(event)) = self.queue.pop_front() else {
+                        return None;
+                    };
+                    self.len -= 1;
+                    return Some(event);
+                }
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// Why no further call starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Halt {
@@ -129,6 +196,23 @@ impl Halt {
             Halt::Deadline => NotSentReason::DeadlinePassed,
             Halt::Requested => NotSentReason::StopRequested,
             Halt::Unfinished => NotSentReason::Unfinished,
+        }
+    }
+}
+
+/// A call in flight: its items held by the batch ([`Batch::poll_call`]), or lent to the shell
+/// with the call ([`Batch::poll_lent_call`]; the batch keeps their input indices).
+#[derive(Debug)]
+enum InFlight<T> {
+    Held(Vec<(usize, T)>),
+    Lent(Vec<usize>),
+}
+
+impl<T> InFlight<T> {
+    fn indices(&self) -> Vec<usize> {
+        match self {
+            InFlight::Held(items) => indices(items),
+            InFlight::Lent(indices) => indices.clone(),
         }
     }
 }
@@ -215,10 +299,11 @@ pub struct Batch<Op: BatchOperation> {
     sealed: VecDeque<Pending<Op::Item>>,
     /// The number the next call handed out gets.
     next_call: usize,
-    /// Calls handed out and not recorded (nor released), with their items.
-    in_flight: BTreeMap<usize, Vec<(usize, Op::Item)>>,
+    /// Calls handed out and not recorded (nor released), with their items (or, for a call
+    /// lent to the shell, their input indices).
+    in_flight: BTreeMap<usize, InFlight<Op::Item>>,
     halt: Option<Halt>,
-    events: VecDeque<Event<Op::Item>>,
+    events: EventQueue<Op::Item>,
     /// The endpoint's redaction step, for the failures in the service's results.
     redactor: Redactor,
 }
@@ -239,7 +324,7 @@ impl<Op: BatchOperation> Batch<Op> {
             next_call: 0,
             in_flight: BTreeMap::new(),
             halt: None,
-            events: VecDeque::new(),
+            events: EventQueue::default(),
             redactor: Redactor::none(),
         }
     }
@@ -362,7 +447,7 @@ impl<Op: BatchOperation> Batch<Op> {
     pub fn call_items(&self, call: usize) -> Vec<usize> {
         self.in_flight
             .get(&call)
-            .map(|items| items.iter().map(|(index, _)| *index).collect())
+            .map(InFlight::indices)
             .unwrap_or_default()
     }
 
@@ -388,11 +473,11 @@ impl<Op: BatchOperation> Batch<Op> {
             let items = pending.items.len();
             match request {
                 Ok(request) => {
-                    self.events.push_back(Event::CallStarting {
+                    self.events.push(Event::CallStarting {
                         call: index,
                         items: indices(&pending.items),
                     });
-                    self.in_flight.insert(index, pending.items);
+                    self.in_flight.insert(index, InFlight::Held(pending.items));
                     return Some(Call {
                         index,
                         items,
@@ -403,6 +488,62 @@ impl<Op: BatchOperation> Batch<Op> {
             }
         }
         None
+    }
+
+    /// As [`poll_call`](Self::poll_call), but the call is lent to the shell with its items, so
+    /// that building its request ([`LentCall::request`]), performing it and reading the answer
+    /// into outcomes ([`LentCall::settle`]) can run anywhere (the async client does all three
+    /// on the call's own task, spread over the runtime's workers). Give it back with
+    /// [`record_settled`](Self::record_settled), or unsent with
+    /// [`release_lent`](Self::release_lent). Queues its [`CallStarting`](Event::CallStarting).
+    ///
+    /// The request is built only if [`prepare`](Self::prepare) built it already; otherwise
+    /// [`LentCall::request`] builds it.
+    pub fn poll_lent_call(&mut self, endpoint: &Endpoint, now: Instant) -> Option<LentCall<Op>> {
+        self.adopt_redactor(endpoint);
+        self.handle_timeout(now);
+        if self.halt.is_some() || self.in_flight.len() >= self.calls_in_flight {
+            return None;
+        }
+        let pending = self.sealed.pop_front()?;
+        let index = self.next_call;
+        self.next_call += 1;
+        let items = indices(&pending.items);
+        self.events.push(Event::CallStarting {
+            call: index,
+            items: items.clone(),
+        });
+        self.in_flight.insert(index, InFlight::Lent(items));
+        Some(LentCall {
+            index,
+            items: pending.items,
+            request: pending.request,
+            redactor: self.redactor.clone(),
+        })
+    }
+
+    /// Takes back a call lent by [`poll_lent_call`](Self::poll_lent_call), settled: queues its
+    /// items' outcomes and its [`CallFinished`](Event::CallFinished), as
+    /// [`record`](Self::record) does. A call not lent and in flight is ignored.
+    pub fn record_settled(&mut self, settled: SettledCall<Op::Item>) -> Flow {
+        if let Some(InFlight::Lent(_)) = self.in_flight.get(&settled.call) {
+            self.in_flight.remove(&settled.call);
+            self.apply(settled);
+        }
+        self.flow()
+    }
+
+    /// Hands back a lent call that was not sent after all, as [`release`](Self::release) does.
+    pub fn release_lent(&mut self, call: LentCall<Op>) {
+        if !matches!(self.in_flight.get(&call.index), Some(InFlight::Lent(_))) {
+            return;
+        }
+        self.in_flight.remove(&call.index);
+        self.events.push(Event::CallReleased {
+            call: call.index,
+            items: indices(&call.items),
+        });
+        self.take_back(call.items, call.request);
     }
 
     /// Uses a wait: builds the request of the next complete call, so that
@@ -471,13 +612,26 @@ impl<Op: BatchOperation> Batch<Op> {
     /// the next call (or, once the batch is stopped, are not sent). A call not in flight is
     /// ignored.
     pub fn release(&mut self, call: Call) {
-        let Some(items) = self.in_flight.remove(&call.index) else {
+        if !matches!(self.in_flight.get(&call.index), Some(InFlight::Held(_))) {
+            return;
+        }
+        let Some(InFlight::Held(items)) = self.in_flight.remove(&call.index) else {
             return;
         };
-        self.events.push_back(Event::CallReleased {
+        self.events.push(Event::CallReleased {
             call: call.index,
             items: indices(&items),
         });
+        self.take_back(items, Some(Ok(call.request)));
+    }
+
+    /// The items of a call handed back unsent: first in the next call, or not sent once the
+    /// batch is stopped.
+    fn take_back(
+        &mut self,
+        items: Vec<(usize, Op::Item)>,
+        request: Option<Result<HttpRequest, CallError>>,
+    ) {
         match self.halt {
             Some(halt) => {
                 let reason = halt.reason();
@@ -485,10 +639,7 @@ impl<Op: BatchOperation> Batch<Op> {
                     self.emit(index, item, Outcome::NotSent { reason }, None);
                 }
             }
-            None => self.sealed.push_front(Pending {
-                items,
-                request: Some(Ok(call.request)),
-            }),
+            None => self.sealed.push_front(Pending { items, request }),
         }
     }
 
@@ -505,7 +656,9 @@ impl<Op: BatchOperation> Batch<Op> {
         result: Result<ItemResults<Op::ItemResult>, CallError>,
         attempts: u32,
     ) -> Flow {
-        if let Some(items) = self.in_flight.remove(&call) {
+        if let Some(InFlight::Held(_)) = self.in_flight.get(&call)
+            && let Some(InFlight::Held(items)) = self.in_flight.remove(&call)
+        {
             self.settle(call, items, result, attempts);
         }
         self.flow()
@@ -518,94 +671,29 @@ impl<Op: BatchOperation> Batch<Op> {
         result: Result<ItemResults<Op::ItemResult>, CallError>,
         attempts: u32,
     ) {
-        let indices = indices(&items);
-        let failure = match result {
-            Ok(results) if results.len() == items.len() => {
-                for ((index, item), result) in items.into_iter().zip(results) {
-                    let mut noted = Vec::new();
-                    let outcome = match result {
-                        Ok(result) if result.is_accepted() => {
-                            noted = self.redactor.failures(result.into_failures());
-                            Outcome::Accepted
-                        }
-                        Ok(result) => Outcome::Rejected {
-                            by: RejectedBy::Service,
-                            failures: self.redactor.failures(result.into_failures()),
-                        },
-                        Err(_) => Outcome::NotSent {
-                            reason: NotSentReason::UnreadableResult { call },
-                        },
-                    };
-                    let mut outcome = MessageOutcome::new(index, item, outcome, Some(call));
-                    outcome.accepted_with_failures = noted;
-                    self.events.push_back(Event::Outcome(outcome));
-                }
-                None
-            }
-            Ok(results) => {
-                let error = CallError::ResultCount {
-                    sent: items.len(),
-                    received: results.len(),
-                };
-                self.fail(call, items, &error);
-                Some(error)
-            }
-            Err(error) => {
-                self.fail(call, items, &error);
-                Some(error)
-            }
-        };
-        self.events.push_back(Event::CallFinished {
-            call,
-            items: indices,
-            attempts,
-            failure,
+        let settled = settle::<Op>(call, items, result, attempts, &self.redactor);
+        self.apply(settled);
+    }
+
+    /// Queues a settled call's outcomes and its `CallFinished`; first, stops the batch if its
+    /// failure does.
+    fn apply(&mut self, settled: SettledCall<Op::Item>) {
+        if let Some(error) = &settled.failure
+            && error.stops_batch()
+        {
+            self.halt(Halt::ByCall(settled.call, error.kind()));
+        }
+        self.events.push_outcomes(settled.outcomes);
+        self.events.push(Event::CallFinished {
+            call: settled.call,
+            items: settled.items,
+            attempts: settled.attempts,
+            failure: settled.failure,
         });
     }
 
-    /// The items of a call that failed as a whole: not sent, but for those a 400 names, which
-    /// are rejected by the service. Stops the batch if the failure does.
-    fn fail(&mut self, call: usize, items: Vec<(usize, Op::Item)>, error: &CallError) {
-        let kind = error.kind();
-        if error.stops_batch() {
-            self.halt(Halt::ByCall(call, kind));
-        }
-        let mut rejected: Vec<Option<Vec<crate::ValidationFailure>>> = vec![None; items.len()];
-        if let CallError::BadRequest { failures } = error {
-            for failure in failures {
-                let Some((position, property)) = failure
-                    .property
-                    .as_deref()
-                    .and_then(|p| item_path(p, Op::ITEM_NAME))
-                else {
-                    continue;
-                };
-                if let Some(slot) = rejected.get_mut(position) {
-                    let mut relative = failure.clone();
-                    relative.property = property;
-                    slot.get_or_insert_with(Vec::new).push(relative);
-                }
-            }
-        }
-        for ((index, item), rejected) in items.into_iter().zip(rejected) {
-            let outcome = match rejected {
-                Some(failures) => Outcome::Rejected {
-                    by: RejectedBy::Service,
-                    failures,
-                },
-                None => Outcome::NotSent {
-                    reason: NotSentReason::CallFailed {
-                        call,
-                        failure: kind,
-                    },
-                },
-            };
-            self.emit(index, item, outcome, Some(call));
-        }
-    }
-
     fn emit(&mut self, index: usize, item: Op::Item, outcome: Outcome, call: Option<usize>) {
-        self.events.push_back(Event::Outcome(MessageOutcome::new(
+        self.events.push(Event::Outcome(MessageOutcome::new(
             index, item, outcome, call,
         )));
     }
@@ -620,7 +708,7 @@ impl<Op: BatchOperation> Batch<Op> {
 
     /// The next event, in the order things happened.
     pub fn poll_event(&mut self) -> Option<Event<Op::Item>> {
-        self.events.pop_front()
+        self.events.pop()
     }
 
     /// `true` while an event waits to be taken ([`poll_event`](Self::poll_event)).
@@ -641,18 +729,199 @@ impl<Op: BatchOperation> Batch<Op> {
     /// Ends the batch now, for a shell that will not record what is in flight: each call in
     /// flight fails with [`CallError::NotRecorded`] (its items may have reached the service),
     /// and every item not in a started call is [`Unfinished`](NotSentReason::Unfinished)
-    /// (unless the batch was already stopped). Take the events afterwards.
+    /// (unless the batch was already stopped). A lent call stays in flight until the shell
+    /// settles it ([`LentCall::settle`]). Take the events afterwards.
     pub fn finish(&mut self) {
         self.halt(Halt::Unfinished);
         self.input_ended = true;
-        for (call, items) in std::mem::take(&mut self.in_flight) {
-            self.settle(call, items, Err(CallError::NotRecorded), 1);
+        for (call, in_flight) in std::mem::take(&mut self.in_flight) {
+            match in_flight {
+                InFlight::Held(items) => self.settle(call, items, Err(CallError::NotRecorded), 1),
+                // The shell holds its items: it settles it ([`LentCall::settle`]).
+                lent @ InFlight::Lent(_) => {
+                    self.in_flight.insert(call, lent);
+                }
+            }
         }
     }
 }
 
 fn indices<T>(items: &[(usize, T)]) -> Vec<usize> {
     items.iter().map(|(index, _)| *index).collect()
+}
+
+/// A call lent to the shell with its items ([`Batch::poll_lent_call`]): build its request,
+/// perform it, then [`settle`](Self::settle) it with the result and give that back to the
+/// batch ([`Batch::record_settled`]). Plain data: it can go to another task or thread.
+#[derive(Debug)]
+pub struct LentCall<Op: BatchOperation> {
+    index: usize,
+    items: Vec<(usize, Op::Item)>,
+    request: Option<Result<HttpRequest, CallError>>,
+    redactor: Redactor,
+}
+
+impl<Op: BatchOperation> LentCall<Op> {
+    /// The call's number, from 0.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// How many items it carries (pass it to [`Endpoint::parse_response`]).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// `true` when it carries no item (never: a batch lends only calls with items).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The request that sends its items (the one [`Batch::prepare`] built, else built now);
+    /// an `Err` when it cannot be built: settle the call with it, with 0 attempts (nothing
+    /// was sent).
+    pub fn request(&mut self, endpoint: &Endpoint) -> Result<HttpRequest, CallError> {
+        match self.request.take() {
+            Some(request) => request,
+            None => build_request::<Op>(endpoint, &self.items),
+        }
+    }
+
+    /// What the call came to after `attempts` attempts (its results, from
+    /// [`Endpoint::parse_response`], or its failure): each item with its outcome, as
+    /// [`Batch::record`] would queue them.
+    pub fn settle(
+        self,
+        result: Result<ItemResults<Op::ItemResult>, CallError>,
+        attempts: u32,
+    ) -> SettledCall<Op::Item> {
+        settle::<Op>(self.index, self.items, result, attempts, &self.redactor)
+    }
+}
+
+/// A lent call, settled ([`LentCall::settle`]): give it to [`Batch::record_settled`].
+#[derive(Debug)]
+pub struct SettledCall<T> {
+    call: usize,
+    items: Vec<usize>,
+    outcomes: Vec<MessageOutcome<T>>,
+    attempts: u32,
+    failure: Option<CallError>,
+}
+
+impl<T> SettledCall<T> {
+    /// The call's number.
+    pub fn call(&self) -> usize {
+        self.call
+    }
+
+    /// Why it failed as a whole, if it did.
+    pub fn failure(&self) -> Option<&CallError> {
+        self.failure.as_ref()
+    }
+}
+
+/// Each item of call `call` with its outcome, from what the call came to.
+fn settle<Op: BatchOperation>(
+    call: usize,
+    items: Vec<(usize, Op::Item)>,
+    result: Result<ItemResults<Op::ItemResult>, CallError>,
+    attempts: u32,
+    redactor: &Redactor,
+) -> SettledCall<Op::Item> {
+    let indices = indices(&items);
+    let (outcomes, failure) = match result {
+        Ok(results) if results.len() == items.len() => {
+            let outcomes = items
+                .into_iter()
+                .zip(results)
+                .map(|((index, item), result)| {
+                    let mut noted = Vec::new();
+                    let outcome = match result {
+                        Ok(result) if result.is_accepted() => {
+                            let failures = result.into_failures();
+                            if !failures.is_empty() {
+                                noted = redactor.failures(failures);
+                            }
+                            Outcome::Accepted
+                        }
+                        Ok(result) => Outcome::Rejected {
+                            by: RejectedBy::Service,
+                            failures: redactor.failures(result.into_failures()),
+                        },
+                        Err(_) => Outcome::NotSent {
+                            reason: NotSentReason::UnreadableResult { call },
+                        },
+                    };
+                    let mut outcome = MessageOutcome::new(index, item, outcome, Some(call));
+                    outcome.accepted_with_failures = noted;
+                    outcome
+                })
+                .collect();
+            (outcomes, None)
+        }
+        Ok(results) => {
+            let error = CallError::ResultCount {
+                sent: items.len(),
+                received: results.len(),
+            };
+            (failed::<Op>(call, items, &error), Some(error))
+        }
+        Err(error) => (failed::<Op>(call, items, &error), Some(error)),
+    };
+    SettledCall {
+        call,
+        items: indices,
+        outcomes,
+        attempts,
+        failure,
+    }
+}
+
+/// The items of a call that failed as a whole: not sent, but for those a 400 names, which are
+/// rejected by the service.
+fn failed<Op: BatchOperation>(
+    call: usize,
+    items: Vec<(usize, Op::Item)>,
+    error: &CallError,
+) -> Vec<MessageOutcome<Op::Item>> {
+    let kind = error.kind();
+    let mut rejected: Vec<Option<Vec<crate::ValidationFailure>>> = vec![None; items.len()];
+    if let CallError::BadRequest { failures } = error {
+        for failure in failures {
+            let Some((position, property)) = failure
+                .property
+                .as_deref()
+                .and_then(|p| item_path(p, Op::ITEM_NAME))
+            else {
+                continue;
+            };
+            if let Some(slot) = rejected.get_mut(position) {
+                let mut relative = failure.clone();
+                relative.property = property;
+                slot.get_or_insert_with(Vec::new).push(relative);
+            }
+        }
+    }
+    items
+        .into_iter()
+        .zip(rejected)
+        .map(|((index, item), rejected)| {
+            let outcome = match rejected {
+                Some(failures) => Outcome::Rejected {
+                    by: RejectedBy::Service,
+                    failures,
+                },
+                None => Outcome::NotSent {
+                    reason: NotSentReason::CallFailed {
+                        call,
+                        failure: kind,
+                    },
+                },
+            };
+            MessageOutcome::new(index, item, outcome, Some(call))
+        })
+        .collect()
 }
 
 fn build_request<Op: BatchOperation>(

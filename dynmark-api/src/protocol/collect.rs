@@ -12,7 +12,9 @@ use crate::report::{Outcome, SendReport};
 /// events (or a client's streaming send) instead.
 #[derive(Debug)]
 pub struct Collector<T> {
-    entries: Vec<Option<(T, Outcome)>>,
+    /// By input index: each message and its outcome, set together.
+    messages: Vec<Option<T>>,
+    outcomes: Vec<Option<Outcome>>,
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
     failures: Vec<CallFailure>,
     attempts: Vec<(usize, u32)>,
@@ -22,7 +24,8 @@ pub struct Collector<T> {
 impl<T> Default for Collector<T> {
     fn default() -> Self {
         Collector {
-            entries: Vec::new(),
+            messages: Vec::new(),
+            outcomes: Vec::new(),
             accepted_with_failures: Vec::new(),
             failures: Vec::new(),
             attempts: Vec::new(),
@@ -39,12 +42,14 @@ impl<T> Collector<T> {
 
     /// An empty collector with room for `items` items (the input's size, if known).
     pub fn with_capacity(items: usize) -> Self {
-        let mut entries = Vec::new();
-        entries.resize_with(items, || None);
-        Collector {
-            entries,
-            ..Collector::default()
-        }
+        let mut collector = Collector::default();
+        collector.grow(items);
+        collector
+    }
+
+    fn grow(&mut self, len: usize) {
+        self.messages.resize_with(len, || None);
+        self.outcomes.resize_with(len, || None);
     }
 
     /// Takes one event.
@@ -52,15 +57,15 @@ impl<T> Collector<T> {
         match event {
             Event::Outcome(outcome) => {
                 let index = outcome.index;
-                if self.entries.len() <= index {
-                    let len = (index + 1).max(self.entries.len() * 2);
-                    self.entries.resize_with(len, || None);
+                if self.messages.len() <= index {
+                    self.grow((index + 1).max(self.messages.len() * 2));
                 }
                 if !outcome.accepted_with_failures.is_empty() {
                     self.accepted_with_failures
                         .push((index, outcome.accepted_with_failures));
                 }
-                self.entries[index] = Some((outcome.message, outcome.outcome));
+                self.messages[index] = Some(outcome.message);
+                self.outcomes[index] = Some(outcome.outcome);
             }
             Event::CallStarting { call, .. } | Event::CallReleased { call, .. } => {
                 self.calls = self.calls.max(call + 1);
@@ -88,13 +93,9 @@ impl<T> Collector<T> {
     /// Every item of a batch driven to its end has exactly one outcome; should one be missing
     /// (events not all given), the report holds the items that have one.
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
-        let known = self.entries.iter().filter(|entry| entry.is_some()).count();
-        let mut messages = Vec::with_capacity(known);
-        let mut outcomes = Vec::with_capacity(known);
-        for (message, outcome) in self.entries.into_iter().flatten() {
-            messages.push(message);
-            outcomes.push(outcome);
-        }
+        // In place: the two are set together, so they keep the same indices.
+        let messages: Vec<T> = self.messages.into_iter().flatten().collect();
+        let outcomes: Vec<Outcome> = self.outcomes.into_iter().flatten().collect();
         let report = SendReport::from_parts(messages, outcomes)
             .with_accepted_failures(self.accepted_with_failures)
             .with_attempts(self.attempts);

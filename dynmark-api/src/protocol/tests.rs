@@ -1289,6 +1289,21 @@ fn failure_of(kind: CallFailureKind) -> CallError {
     }
 }
 
+/// A call handed out to the model's shell: held by the batch, or lent with its items.
+enum ShellCall {
+    Held(Call),
+    Lent(crate::protocol::LentCall<SendMessages>),
+}
+
+impl ShellCall {
+    fn index(&self) -> usize {
+        match self {
+            ShellCall::Held(call) => call.index,
+            ShellCall::Lent(call) => call.index(),
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -1297,10 +1312,12 @@ proptest! {
     /// with a fake clock. Every item gets exactly one outcome, with its own message; nothing
     /// is accepted without a result that accepts it; nothing that may have reached the
     /// service is offered for resending; no call starts after the deadline or a stop; memory
-    /// stays bounded.
+    /// stays bounded. Calls are held by the batch or lent to the shell (`lend`: by call
+    /// number), settled by the shell, as the async client does.
     #[test]
     fn every_item_gets_exactly_one_outcome(
         valid in proptest::collection::vec(proptest::bool::weighted(0.85), 0..60),
+        lend in proptest::num::u32::ANY,
         call_size in 1usize..6,
         limit in 1usize..4,
         deadline in proptest::option::of(1u64..20),
@@ -1322,7 +1339,7 @@ proptest! {
         let deadline = deadline.map(|secs| start + Duration::from_secs(secs));
         let mut batch = Batch::<SendMessages>::new(options(call_size), limit);
         batch.set_deadline(deadline);
-        let mut in_flight: Vec<Call> = Vec::new();
+        let mut in_flight: Vec<ShellCall> = Vec::new();
         let mut outcomes: Vec<Option<MessageOutcome<Message>>> = (0..total).map(|_| None).collect();
         // Per item: the call that carried it, and what its answer said for it (None: it
         // may have reached the service without a readable result).
@@ -1332,7 +1349,13 @@ proptest! {
         let mut given = 0;
         loop {
             batch.fill(&mut input);
-            while let Some(call) = batch.poll_call(&endpoint, now) {
+            loop {
+                let call = if lend & (1 << (batch.calls() % 32)) != 0 {
+                    batch.poll_lent_call(&endpoint, now).map(ShellCall::Lent)
+                } else {
+                    batch.poll_call(&endpoint, now).map(ShellCall::Held)
+                };
+                let Some(call) = call else { break };
                 prop_assert!(!stopped, "a call started after a stop");
                 prop_assert!(deadline.is_none_or(|d| now < d), "a call started after the deadline");
                 in_flight.push(call);
@@ -1366,7 +1389,7 @@ proptest! {
             match steps.next() {
                 Some(Step::Answer(at, answer)) if !in_flight.is_empty() => {
                     let call = in_flight.remove(at % in_flight.len());
-                    let items = batch.call_items(call.index);
+                    let items = batch.call_items(call.index());
                     let result = match answer {
                         Answer::Results { pattern, unreadable } => {
                             let results = items
@@ -1374,14 +1397,14 @@ proptest! {
                                 .enumerate()
                                 .map(|(position, &index)| {
                                     if unreadable == Some(position) {
-                                        carried[index] = Some((call.index, None));
+                                        carried[index] = Some((call.index(), None));
                                         return Err(UnreadableResult {
                                             reason: "x".into(),
                                             result: Excerpt::with_limit(b"{}", 10),
                                         });
                                     }
                                     let accepted = pattern & (1 << (position % 8)) != 0;
-                                    carried[index] = Some((call.index, Some(accepted)));
+                                    carried[index] = Some((call.index(), Some(accepted)));
                                     Ok(MessageResult::new("x", accepted))
                                 })
                                 .collect();
@@ -1389,7 +1412,10 @@ proptest! {
                         }
                         Answer::Fails(kind) => Err(failure_of(kind)),
                     };
-                    batch.record(call.index, result, 1);
+                    match call {
+                        ShellCall::Held(call) => batch.record(call.index, result, 1),
+                        ShellCall::Lent(call) => batch.record_settled(call.settle(result, 1)),
+                    };
                 }
                 Some(Step::Answer(..)) => {}
                 Some(Step::Stop) => {
@@ -1402,7 +1428,12 @@ proptest! {
                 }
                 Some(Step::Finish) | None => {
                     batch.finish();
-                    in_flight.clear();
+                    // The shell settles the calls it holds.
+                    for call in in_flight.drain(..) {
+                        if let ShellCall::Lent(call) = call {
+                            batch.record_settled(call.settle(Err(CallError::NotRecorded), 1));
+                        }
+                    }
                 }
             }
         }
