@@ -151,6 +151,7 @@ pub mod validation;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod call_task;
 mod client;
 mod config;
 mod credentials;

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use futures_util::stream::{FuturesUnordered, Stream};
 
+use crate::call_task::{ReturnOnDrop, Returned, TaskEnded, perform, settle_returned};
 use crate::client::Client;
 use crate::error::{CallError, SendError};
 use crate::operation::BatchOperation;
@@ -109,7 +109,7 @@ where
             waiting: BTreeMap::new(),
             announced: Vec::new(),
             tasks: FuturesUnordered::new(),
-            returned: Arc::new(Mutex::new(Vec::new())),
+            returned: Returned::default(),
             sleep: None,
             trace: SendTrace::start(Op::OPERATION_ID),
             client,
@@ -161,6 +161,11 @@ where
         let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = std::future::poll_fn(|cx| self.poll_event(cx)).await {
             collector.add(event);
+            // The outcomes queued behind it, straight in.
+            while let Some(outcome) = self.batch.poll_outcome() {
+                self.trace.outcome(&outcome);
+                collector.add_outcome(outcome);
+            }
         }
         collector.finish()
     }
@@ -207,7 +212,7 @@ where
             if let Poll::Ready(Some((call, ended))) = self.tasks.poll_next_unpin(cx) {
                 let settled = match ended {
                     Ok(settled) => settled,
-                    Err(ended) => self.settle_returned(call, ended),
+                    Err(ended) => settle_returned(&self.returned, call, ended),
                 };
                 self.batch.record_settled(settled);
                 continue;
@@ -241,8 +246,9 @@ where
             if self.batch.is_done() && (self.input_done || !self.account_for_all) {
                 return Poll::Ready(None);
             }
-            // Waiting: get the next call's request ready meanwhile.
-            if self.batch.prepare(endpoint) {
+            // Waiting with at most one call in flight: get the next call's request ready
+            // meanwhile (with more in flight, the calls' own tasks build theirs).
+            if self.batch.in_flight() <= 1 && self.batch.prepare(endpoint) {
                 continue;
             }
             if let Some(at) = self.batch.poll_timeout() {
@@ -274,84 +280,13 @@ where
         let deadline = self.batch.deadline();
         let index = call.index();
         let trace = self.trace.call(index, call.len());
-        let guard = ReturnOnDrop {
-            call: Some(call),
-            returned: Arc::clone(&self.returned),
-        };
-        let handle = tokio::spawn(perform_lent(client, guard, deadline, trace));
+        let guard = ReturnOnDrop::new(call, &self.returned);
+        let handle = tokio::spawn(perform(client, guard, deadline, trace));
         self.tasks.push(Task {
             call: index,
             handle,
         });
     }
-
-    /// Settles call `call`, whose task ended without doing so, from the items its guard handed
-    /// back.
-    fn settle_returned(&mut self, call: usize, ended: TaskEnded) -> SettledCall<Op::Item> {
-        let lent = {
-            let mut returned = self.returned.lock().unwrap_or_else(PoisonError::into_inner);
-            let position = returned.iter().position(|lent| lent.index() == call);
-            position.map(|position| returned.swap_remove(position))
-        };
-        match (lent, ended) {
-            (Some(lent), TaskEnded::Panicked(payload)) => {
-                lent.settle(Err(CallError::panicked(payload)), 1)
-            }
-            // Cancelled (its runtime shut down): it may have been sent.
-            (Some(lent), TaskEnded::Cancelled) => lent.settle(Err(CallError::NotRecorded), 1),
-            // Its items went into settling it, and that panicked: a bug of ours, not a call's
-            // failure; it surfaces here rather than leaving the send waiting forever.
-            (None, TaskEnded::Panicked(payload)) => std::panic::resume_unwind(payload),
-            // A task is cancelled only at an await, and the call is never held across one
-            // outside its guard.
-            (None, TaskEnded::Cancelled) => {
-                unreachable!("a cancelled call's task hands its call back")
-            }
-        }
-    }
-}
-
-/// Lent calls whose task ended without settling them (it panicked, or its runtime cancelled
-/// it), handed back by the task's [`ReturnOnDrop`].
-type Returned<Op> = Arc<Mutex<Vec<LentCall<Op>>>>;
-
-/// Holds a lent call on its task until it is settled; hands it back if the task ends first
-/// (a panic unwinding it, its runtime cancelling it), so its messages still get outcomes.
-struct ReturnOnDrop<Op: BatchOperation> {
-    call: Option<LentCall<Op>>,
-    returned: Returned<Op>,
-}
-
-impl<Op: BatchOperation> Drop for ReturnOnDrop<Op> {
-    fn drop(&mut self) {
-        if let Some(call) = self.call.take() {
-            self.returned
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(call);
-        }
-    }
-}
-
-/// One call's task: the request built (unless prepared already), performed, the answer read
-/// into each item's outcome.
-async fn perform_lent<Op>(
-    client: Client,
-    mut guard: ReturnOnDrop<Op>,
-    deadline: Option<Instant>,
-    trace: crate::trace::CallTrace,
-) -> Option<SettledCall<Op::Item>>
-where
-    Op: BatchOperation + 'static,
-{
-    let call = guard.call.as_mut()?;
-    let sent = call.len();
-    let (result, attempts) = match call.request(&client.settings().endpoint) {
-        Ok(request) => client.perform::<Op>(request, sent, deadline, trace).await,
-        // Nothing was sent.
-        Err(error) => (Err(error), 0),
-    };
-    Some(guard.call.take()?.settle(result, attempts))
 }
 
 impl<Op, S> Stream for Sending<Op, S>
@@ -424,12 +359,6 @@ where
     }
 }
 
-/// How a call's task ended without settling its call.
-enum TaskEnded {
-    Panicked(Box<dyn std::any::Any + Send>),
-    Cancelled,
-}
-
 /// One call's task; aborted when dropped (the send was dropped).
 struct Task<Op: BatchOperation> {
     call: usize,
@@ -444,9 +373,9 @@ impl<Op: BatchOperation> Future for Task<Op> {
         let ended = match ready!(Pin::new(&mut this.handle).poll(cx)) {
             Ok(Some(settled)) => Ok(settled),
             // The guard held no call: it was handed back.
-            Ok(None) => Err(TaskEnded::Cancelled),
+            Ok(None) => Err(TaskEnded::Dropped),
             Err(error) if error.is_panic() => Err(TaskEnded::Panicked(error.into_panic())),
-            Err(_) => Err(TaskEnded::Cancelled),
+            Err(_) => Err(TaskEnded::Dropped),
         };
         Poll::Ready((this.call, ended))
     }
@@ -493,17 +422,18 @@ mod tests {
             .batch
             .poll_lent_call(&endpoint, Instant::now())
             .expect("a call");
-        let guard = ReturnOnDrop {
-            call: Some(call),
-            returned: Arc::clone(&sending.returned),
-        };
+        let guard = ReturnOnDrop::new(call, &sending.returned);
         let ended = runtime
             .block_on(tokio::spawn(async move {
                 let _guard = guard;
                 panic!("the call's task failed");
             }))
             .expect_err("it panicked");
-        let settled = sending.settle_returned(0, TaskEnded::Panicked(ended.into_panic()));
+        let settled = settle_returned(
+            &sending.returned,
+            0,
+            TaskEnded::Panicked(ended.into_panic()),
+        );
         assert!(matches!(
             settled.failure(),
             Some(CallError::Panicked { message }) if message == "the call's task failed"

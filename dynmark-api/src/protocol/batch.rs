@@ -109,10 +109,14 @@ impl<T> Event<T> {
     }
 }
 
-/// The events not taken yet, in order: a settled call's outcomes wait as the one `Vec` they
-/// came in, so that queueing them moves nothing.
+/// The events not taken yet, in order, but for a call about to start: its
+/// [`CallStarting`](Event::CallStarting) goes before the outcomes still waiting, so that a shell
+/// writes its request at once instead of after them. A settled call's outcomes wait as the one
+/// `Vec` they came in, so that queueing them moves nothing.
 #[derive(Debug)]
 struct EventQueue<T> {
+    /// The `CallStarting`s not taken yet, in order.
+    starting: VecDeque<Event<T>>,
     queue: VecDeque<Queued<T>>,
     /// How many events wait.
     len: usize,
@@ -127,6 +131,7 @@ enum Queued<T> {
 impl<T> Default for EventQueue<T> {
     fn default() -> Self {
         EventQueue {
+            starting: VecDeque::new(),
             queue: VecDeque::new(),
             len: 0,
         }
@@ -136,7 +141,10 @@ impl<T> Default for EventQueue<T> {
 impl<T> EventQueue<T> {
     fn push(&mut self, event: Event<T>) {
         self.len += 1;
-        self.queue.push_back(Queued::One(event));
+        match event {
+            Event::CallStarting { .. } => self.starting.push_back(event),
+            event => self.queue.push_back(Queued::One(event)),
+        }
     }
 
     fn push_outcomes(&mut self, outcomes: Vec<MessageOutcome<T>>) {
@@ -147,6 +155,10 @@ impl<T> EventQueue<T> {
     }
 
     fn pop(&mut self) -> Option<Event<T>> {
+        if let Some(starting) = self.starting.pop_front() {
+            self.len -= 1;
+            return Some(starting);
+        }
         loop {
             match self.queue.front_mut()? {
                 Queued::Outcomes(outcomes) => {
@@ -163,6 +175,32 @@ impl<T> EventQueue<T> {
                     self.len -= 1;
                     return Some(event);
                 }
+            }
+        }
+    }
+
+    /// The next event if it is an outcome and no `CallStarting` waits.
+    fn pop_outcome(&mut self) -> Option<MessageOutcome<T>> {
+        if !self.starting.is_empty() {
+            return None;
+        }
+        loop {
+            match self.queue.front_mut()? {
+                Queued::Outcomes(outcomes) => {
+                    if let Some(outcome) = outcomes.next() {
+                        self.len -= 1;
+                        return Some(outcome);
+                    }
+                    self.queue.pop_front();
+                }
+                Queued::One(Event::Outcome(_)) => {
+                    let Some(Queued::One(Event::Outcome(outcome))) = self.queue.pop_front() else {
+                        return None;
+                    };
+                    self.len -= 1;
+                    return Some(outcome);
+                }
+                Queued::One(_) => return None,
             }
         }
     }
@@ -706,9 +744,18 @@ impl<Op: BatchOperation> Batch<Op> {
         }
     }
 
-    /// The next event, in the order things happened.
+    /// The next event, in the order things happened, but that a call's
+    /// [`CallStarting`](Event::CallStarting) comes before the outcomes of earlier calls not
+    /// taken yet (so that its request goes out at once). A call's own outcomes and its
+    /// [`CallFinished`](Event::CallFinished) always come after its `CallStarting`.
     pub fn poll_event(&mut self) -> Option<Event<Op::Item>> {
         self.events.pop()
+    }
+
+    /// The next event if it is an item's outcome (for a shell that collects them: the
+    /// outcomes of a call without an [`Event`] around each).
+    pub(crate) fn poll_outcome(&mut self) -> Option<MessageOutcome<Op::Item>> {
+        self.events.pop_outcome()
     }
 
     /// `true` while an event waits to be taken ([`poll_event`](Self::poll_event)).

@@ -3,7 +3,7 @@
 use crate::ValidationFailure;
 use crate::error::{CallFailure, SendError};
 use crate::protocol::batch::Event;
-use crate::report::{Outcome, SendReport};
+use crate::report::{MessageOutcome, Outcome, SendReport};
 
 /// Gathers the [`Event`]s of one batch into the report of [`Client::send`](crate::Client::send):
 /// every item with its outcome, in input order, and the calls that failed as a whole.
@@ -55,18 +55,7 @@ impl<T> Collector<T> {
     /// Takes one event.
     pub fn add(&mut self, event: Event<T>) {
         match event {
-            Event::Outcome(outcome) => {
-                let index = outcome.index;
-                if self.messages.len() <= index {
-                    self.grow((index + 1).max(self.messages.len() * 2));
-                }
-                if !outcome.accepted_with_failures.is_empty() {
-                    self.accepted_with_failures
-                        .push((index, outcome.accepted_with_failures));
-                }
-                self.messages[index] = Some(outcome.message);
-                self.outcomes[index] = Some(outcome.outcome);
-            }
+            Event::Outcome(outcome) => self.add_outcome(outcome),
             Event::CallStarting { call, .. } | Event::CallReleased { call, .. } => {
                 self.calls = self.calls.max(call + 1);
             }
@@ -87,15 +76,32 @@ impl<T> Collector<T> {
         }
     }
 
+    /// Takes one item's outcome (as [`add`](Self::add) takes an [`Event::Outcome`]).
+    pub fn add_outcome(&mut self, outcome: MessageOutcome<T>) {
+        let index = outcome.index;
+        if self.messages.len() <= index {
+            self.grow((index + 1).max(self.messages.len() * 2));
+        }
+        if !outcome.accepted_with_failures.is_empty() {
+            self.accepted_with_failures
+                .push((index, outcome.accepted_with_failures));
+        }
+        self.messages[index] = Some(outcome.message);
+        self.outcomes[index] = Some(outcome.outcome);
+    }
+
     /// The report, in input order. `Err` when a call failed as a whole or a message is not
     /// sent (the deadline, a stop, an unreadable result); it still carries the report.
     ///
     /// Every item of a batch driven to its end has exactly one outcome; should one be missing
     /// (events not all given), the report holds the items that have one.
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
-        // In place: the two are set together, so they keep the same indices.
-        let messages: Vec<T> = self.messages.into_iter().flatten().collect();
-        let outcomes: Vec<Outcome> = self.outcomes.into_iter().flatten().collect();
+        // The two are set together, so they keep the same indices. `filter_map` (not
+        // `flatten`) so that each is collected in place, without a second allocation.
+        #[allow(clippy::filter_map_identity)]
+        let messages: Vec<T> = self.messages.into_iter().filter_map(|m| m).collect();
+        #[allow(clippy::filter_map_identity)]
+        let outcomes: Vec<Outcome> = self.outcomes.into_iter().filter_map(|o| o).collect();
         let report = SendReport::from_parts(messages, outcomes)
             .with_accepted_failures(self.accepted_with_failures)
             .with_attempts(self.attempts);
