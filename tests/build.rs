@@ -18,6 +18,7 @@ const COMPILED_FIXTURES: &[&str] = &[
     "shouting_property_names",
     "parameters",
     "answers",
+    "required_field_steps",
 ];
 
 fn generate_fixtures(out_dir: &Path) {

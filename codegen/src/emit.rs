@@ -22,6 +22,7 @@ use crate::parse::first_sentence;
 
 mod requests_to_you;
 mod secret;
+mod steps;
 
 /// The code for every schema and operation of `api`; `runtime` is where `dynmark_api`'s
 /// hand-written runtime lives from the generated code's point of view (`crate` or
@@ -37,10 +38,26 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
     let inside_runtime = runtime.leading_colon.is_none()
         && runtime.segments.len() == 1
         && runtime.segments[0].ident == "crate";
-    let schemas = api.schemas.iter().map(|schema| match schema {
-        Schema::Object(object) => object_type(api, object, runtime, inside_runtime),
-        Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration, runtime),
+    let mut step_types = Vec::new();
+    let schemas: Vec<TokenStream> = api
+        .schemas
+        .iter()
+        .map(|schema| match schema {
+            Schema::Object(object) => {
+                let (code, steps) = object_type(api, object, runtime, inside_runtime);
+                step_types.extend(steps);
+                code
+            }
+            Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration, runtime),
+        })
+        .collect();
+    let example = api.schemas.iter().find_map(|schema| match schema {
+        Schema::Object(object) if object.steps.is_some() => {
+            Some(steps::chain(&object.name, &object.fields))
+        }
+        _ => None,
     });
+    let steps = steps::steps_module("types::steps", example, step_types);
     let names: Vec<Ident> = api
         .schemas
         .iter()
@@ -57,6 +74,7 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
         #[allow(missing_docs, clippy::all)]
         pub mod types {
             #(#schemas)*
+            #steps
         }
 
         #reexport
@@ -419,14 +437,28 @@ fn initializer(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
+/// The struct of an object schema, and its step types (for `types::steps`) if it has a step
+/// builder.
 fn object_type(
     api: &Api,
     object: &ObjectSchema,
     runtime: &syn::Path,
     inside_runtime: bool,
-) -> TokenStream {
+) -> (TokenStream, Option<TokenStream>) {
     let name = plain_ident(&object.name);
-    let docs = doc_paragraphs(object.description.as_slice());
+    let mut paragraphs: Vec<String> = object.description.iter().cloned().collect();
+    if object.steps.is_some() {
+        paragraphs.push(format!(
+            "Build one with `{}`{}: each required field is named where it is written.",
+            steps::chain(&object.name, &object.fields),
+            if object.fields.iter().any(|f| !f.required) {
+                ", then the `with_` setters"
+            } else {
+                ""
+            }
+        ));
+    }
+    let docs = doc_paragraphs(&paragraphs);
     let default_derive = required_none(object).then(|| quote! { , Default });
     let validate_derive = object.validated.then(|| quote! { , #runtime::Validate });
     let validate_crate = object.validated.then(|| {
@@ -453,6 +485,24 @@ fn object_type(
     } else {
         " Creates the value from its fields."
     };
+    let step_code = object.steps.as_ref().map(|object_steps| {
+        steps::step_builder(
+            api,
+            &object.name,
+            &object.fields,
+            object_steps,
+            &steps::Place {
+                struct_path: quote! { super::#name },
+                schemas_from_struct: TokenStream::new(),
+                schemas_from_steps: quote! { super:: },
+            },
+        )
+    });
+    let deprecated = object
+        .steps
+        .as_ref()
+        .map(|_| steps::deprecated_new(&object.name, &object.fields));
+    let start = step_code.as_ref().map(|code| &code.start);
     let setters = object
         .fields
         .iter()
@@ -469,7 +519,7 @@ fn object_type(
         None => (Some(quote! { Debug, }), None),
     };
 
-    quote! {
+    let code = quote! {
         #docs
         #[derive(#debug_derive Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
         #[non_exhaustive]
@@ -480,7 +530,10 @@ fn object_type(
         }
 
         impl #name {
+            #start
+
             #[doc = #new_doc]
+            #deprecated
             pub fn new(#(#parameters),*) -> Self {
                 Self {
                     #(#initializers,)*
@@ -493,7 +546,8 @@ fn object_type(
 
         #redacted_debug
         #outcome
-    }
+    };
+    (code, step_code.map(|code| code.types))
 }
 
 /// Whether every field is optional, so that an all-absent value is a sensible `Default`.
@@ -668,19 +722,37 @@ fn operations(api: &Api, runtime: &syn::Path) -> TokenStream {
     if api.operations.is_empty() {
         return TokenStream::new();
     }
-    let descriptors = api
+    let mut step_types = Vec::new();
+    let descriptors: Vec<TokenStream> = api
         .operations
         .iter()
         .map(|operation| match &operation.shape {
             Shape::Batch(batch) => batch_descriptor(operation, batch, runtime),
-            Shape::Call(call) => call::call_operation(api, operation, call, runtime),
+            Shape::Call(call) => {
+                let (code, steps) = call::call_operation(api, operation, call, runtime);
+                step_types.extend(steps);
+                code
+            }
+        })
+        .collect();
+    let example = api
+        .operations
+        .iter()
+        .find_map(|operation| match &operation.shape {
+            Shape::Call(call) if call.steps.is_some() => Some(steps::chain(
+                &operation.type_name,
+                &call::operation_fields(api, call),
+            )),
+            _ => None,
         });
+    let steps = steps::steps_module("operations::steps", example, step_types);
     quote! {
         /// One type per operation of the spec: a descriptor for the clients' batch calls
         /// (`call`), or the call itself with its answer (`request`).
         #[allow(missing_docs, clippy::all)]
         pub mod operations {
             #(#descriptors)*
+            #steps
         }
     }
 }

@@ -103,6 +103,25 @@ pub struct ObjectSchema {
     pub validated: bool,
     /// `x-dynmark-outcome`: the type is the service's answer for one batch item.
     pub outcome: Option<Outcome>,
+    /// With two or more required fields: the step builder that names each of them where it is
+    /// written (`Message::to(..).from(..).body(..)`).
+    pub steps: Option<Steps>,
+}
+
+/// The step builder of a struct with two or more required fields, in the fields' spec order:
+/// the struct's associated function named after the first required field starts it, each step
+/// type has one method named after the next field, and the last returns the struct itself.
+/// A required field added to the spec later is one more step, so code that leaves it out stops
+/// compiling instead of sending a value without it.
+///
+/// With one required field the struct keeps `new(field)`; with none, `Default` and `new()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Steps {
+    /// The types between the steps, one per required field after the first, in order:
+    /// `waiting[i]` holds the first `i + 1` required fields and waits for the next
+    /// (`MessageNeedsFrom`, `MessageNeedsBody`). They live in the module `steps` beside the
+    /// struct (`types::steps`, `operations::steps`).
+    pub waiting: Vec<String>,
 }
 
 /// One property of an object schema: a struct field.
@@ -358,6 +377,9 @@ pub struct Call {
     pub body: Option<FieldType>,
     /// Every documented response but the common failures (a `401`), in the document's order.
     pub responses: Vec<Response>,
+    /// With two or more required parts (parameters, then the body): the step builder
+    /// (`ValidateVerification::request_id(..).body(..)`).
+    pub steps: Option<Steps>,
 }
 
 /// Where a parameter goes.

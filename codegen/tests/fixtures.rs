@@ -69,9 +69,11 @@ supported!(
     answers,
     callbacks_and_webhooks,
     secret_fields,
+    required_field_steps,
 );
 
 refused!(
+    step_name_clash,
     number_property,
     header_parameter,
     array_parameter,
