@@ -6,7 +6,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?; // DYNMARK_USERNAME, DYNMARK_PASSWORD, DYNMARK_BASE_URL
 //! let report = client
-//!     .send([Message::new("447700900000", "Example", "Hello, this is a test message")])
+//!     .send([Message::to("447700900000").from("Example").body("Hello, this is a test message")])
 //!     .await?;
 //! assert!(report.all_accepted());
 //! # Ok(())

@@ -130,7 +130,7 @@ macro_rules! exercise {
     ($client:expr, $server:expr, $call:ident) => {{
         let server: &Script = $server;
         let client = $client;
-        let create = CreateVerification::new(VerifyRequest::new("Example", "447700900000"));
+        let create = CreateVerification::new(VerifyRequest::from("Example").to("447700900000"));
 
         // 201: the verification, an unknown handset status kept.
         let answer = $call!(client, &create).unwrap();
@@ -151,13 +151,13 @@ macro_rules! exercise {
         );
 
         // 200: verified; then an unknown status, kept.
-        let validate = ValidateVerification::new(request_id.as_str(), CodeValidation::new("123456"));
+        let validate = ValidateVerification::request_id(request_id.as_str()).body(CodeValidation::new("123456"));
         let answer = $call!(client, &validate).unwrap();
         assert!(
             matches!(&answer, ValidateVerificationAnswer::Checked(r) if r.status == VerificationStatus::CodeVerified),
             "{answer:?}"
         );
-        let odd = ValidateVerification::new("id with/slash?", CodeValidation::new("000000"));
+        let odd = ValidateVerification::request_id("id with/slash?").body(CodeValidation::new("000000"));
         let answer = $call!(client, &odd).unwrap();
         assert!(
             matches!(&answer, ValidateVerificationAnswer::Checked(r) if r.status.as_str() == "CodeExpired"),
@@ -194,7 +194,7 @@ macro_rules! exercise {
 
         // Refused locally: nothing is sent.
         let before = server.seen().len();
-        let invalid = ValidateVerification::new(" ", CodeValidation::new(""));
+        let invalid = ValidateVerification::request_id(" ").body(CodeValidation::new(""));
         let error = $call!(client, &invalid).unwrap_err();
         let RequestError::Invalid { failures } = &error else {
             panic!("{error:?}");

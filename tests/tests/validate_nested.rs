@@ -24,10 +24,13 @@ fn pair(property: &str, code: &str) -> (String, String) {
 #[test]
 fn a_batch_of_generated_messages_has_indexed_paths() {
     let batch = vec![
-        Message::new("447700900000", "Example", "Hello"),
-        Message::new("447700900001", "Example", "Hello"),
-        Message::new("447700900002", "", "Hello"),
-        Message::new("07777 123123", "ABCDEFGHIJKL", "").with_client_ref("x".repeat(65)),
+        Message::to("447700900000").from("Example").body("Hello"),
+        Message::to("447700900001").from("Example").body("Hello"),
+        Message::to("447700900002").from("").body("Hello"),
+        Message::to("07777 123123")
+            .from("ABCDEFGHIJKL")
+            .body("")
+            .with_client_ref("x".repeat(65)),
     ];
     // The service's item name is `message`.
     let root = Path::ROOT;
@@ -95,7 +98,7 @@ struct Owner {
 }
 
 fn ok_message() -> Message {
-    Message::new("447700900000", "Example", "Hello")
+    Message::to("447700900000").from("Example").body("Hello")
 }
 
 #[test]
@@ -119,8 +122,8 @@ fn user_struct_nests_generated_and_user_types() {
 
     let campaign = Campaign {
         campaign_name: " ".into(),
-        primary: Message::new("x", "Example", "Hello"),
-        fallback: Some(Message::new("447700900000", "E", "Hello")),
+        primary: Message::to("x").from("Example").body("Hello"),
+        fallback: Some(Message::to("447700900000").from("E").body("Hello")),
         extra_messages: vec![
             ok_message(),
             ok_message(),
