@@ -333,6 +333,7 @@ fn rule_tokens(rule: &Rule) -> TokenStream {
             quote! { items(#bounds) }
         }
         Rule::Nested => quote! { nested },
+        Rule::NestedFlatten => quote! { nested(flatten) },
     }
 }
 

@@ -51,7 +51,8 @@
 //!   - a batch operation (one with `x-dynmark-max-items-per-call`): a unit struct implementing
 //!     the runtime's `operation::BatchOperation`;
 //!   - any other: a `#[non_exhaustive]` struct holding its parameters (typed fields, the spec's
-//!     rules as `#[validate(...)]`) and its body (the field `body`, `nested`), built as an
+//!     rules as `#[validate(...)]`) and its body (the field `body`, `nested(flatten)`: failures name its members as the service
+//!     does, `code`, not `body.code`), built as an
 //!     object schema's struct is (`new` for one required part, steps in `operations::steps`
 //!     for more: `ValidateVerification::request_id(..).body(..)`) with `with_` setters for
 //!     optional query parameters; an enum

@@ -220,6 +220,10 @@ pub enum Rule {
     },
     /// The field holds a type that validates itself → `nested`.
     Nested,
+    /// The field holds a type that validates itself, whose failures are reported at the
+    /// struct's own path → `nested(flatten)`: an operation's request body, whose members the
+    /// service names as they are (`code`, not `body.code`).
+    NestedFlatten,
 }
 
 impl Rule {
@@ -254,7 +258,7 @@ impl Rule {
                 "{p}NotAfter{}",
                 crate::names::failure_code_prefix(&sibling.json_name)
             )],
-            Rule::Nested => Vec::new(),
+            Rule::Nested | Rule::NestedFlatten => Vec::new(),
         }
     }
 }

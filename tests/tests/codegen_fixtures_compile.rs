@@ -286,10 +286,11 @@ fn object_and_array_bodies_and_every_documented_answer_work() {
     };
     use operation::Operation;
 
-    // An object body, validated where it sits (`body.text`).
+    // An object body, its failures named as the service names its members (`text`, not
+    // `body.text`).
     let create = CreateNote::new(answers::Note::new(" "));
     let failures = create.validate().unwrap_err().into_failures();
-    assert_eq!(failures[0].property.as_deref(), Some("body.text"));
+    assert_eq!(failures[0].property.as_deref(), Some("text"));
     assert_eq!(failures[0].failure_code.as_str(), "TextEmpty");
     let request = endpoint()
         .operation_request(&CreateNote::new(answers::Note::new("hi")))
@@ -360,7 +361,7 @@ fn object_and_array_bodies_and_every_documented_answer_work() {
     // An array body and an array answer.
     let lookup = LookUpNotes::new(vec![answers::Note::new("a"), answers::Note::new("")]);
     let failures = lookup.validate().unwrap_err().into_failures();
-    assert_eq!(failures[0].property.as_deref(), Some("body[1].text"));
+    assert_eq!(failures[0].property.as_deref(), Some("[1].text"));
     let found = endpoint()
         .read_answer::<LookUpNotes>(&response(200, r#"[{"text": "a"}, {"text": "b"}]"#))
         .unwrap();

@@ -203,9 +203,29 @@ macro_rules! exercise {
             .iter()
             .map(|f| (f.property.as_deref(), f.failure_code.as_str()))
             .collect();
+        // The body's members are named as the service names them: `code`, not `body.code`.
         assert_eq!(
             codes,
-            [(Some("requestId"), "RequestIdEmpty"), (Some("body.code"), "CodeEmpty")]
+            [(Some("requestId"), "RequestIdEmpty"), (Some("code"), "CodeEmpty")]
+        );
+        // PascalCase members too, by their JSON names.
+        let bad = ValidatePhoneNumber::new(
+            NumberValidationRequest::new(" ").with_required_country_code("XYZ"),
+        );
+        let error = $call!(client, &bad).unwrap_err();
+        let RequestError::Invalid { failures } = &error else {
+            panic!("{error:?}");
+        };
+        let codes: Vec<(Option<&str>, &str)> = failures
+            .iter()
+            .map(|f| (f.property.as_deref(), f.failure_code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (Some("Number"), "NumberEmpty"),
+                (Some("RequiredCountryCode"), "RequiredCountryCodeInvalid")
+            ]
         );
         assert_eq!(server.seen().len(), before);
 

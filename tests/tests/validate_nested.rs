@@ -202,3 +202,35 @@ fn user_paths_in_nested_types_resolve() {
         ]
     );
 }
+
+/// A request: a parameter beside a body that is the whole JSON document the service reads.
+#[derive(serde::Serialize, dynmark_api::Validate)]
+struct Request {
+    #[validate(required)]
+    id: String,
+    #[validate(nested(flatten))]
+    body: Message,
+    #[validate(nested(flatten))]
+    many: Vec<Message>,
+}
+
+#[test]
+fn a_flattened_body_names_its_members_as_they_are_sent() {
+    let request = Request {
+        id: " ".to_owned(),
+        body: Message::to("447700900000").from("").body("Hello"),
+        many: vec![
+            Message::to("447700900000").from("Example").body("Hello"),
+            Message::to("447700900000").from("Example").body(""),
+        ],
+    };
+    let report = request.validate().unwrap_err();
+    assert_eq!(
+        properties(&report),
+        [
+            pair("id", "IdEmpty"),
+            pair("from", "FromEmpty"),
+            pair("[1].body", "BodyEmpty")
+        ]
+    );
+}

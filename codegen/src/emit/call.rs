@@ -245,7 +245,8 @@ fn super_prefix() -> TokenStream {
     quote! { super:: }
 }
 
-/// The struct's fields: the parameters, then `body` (`nested`: its type validates).
+/// The struct's fields: the parameters, then `body` (`nested(flatten)`: its type validates, its
+/// failures named as the service names them).
 pub(super) fn operation_fields(api: &Api, call: &Call) -> Vec<Field> {
     let mut fields: Vec<Field> = call.parameters.iter().map(|p| p.field.clone()).collect();
     if let Some(ty) = &call.body {
@@ -272,7 +273,9 @@ pub(super) fn operation_fields(api: &Api, call: &Call) -> Vec<Field> {
             required: true,
             default: None,
             aliases: Vec::new(),
-            rules: vec![Rule::Nested],
+            // The service names the body's members as they are (`code`), not as this
+            // struct's field (`body.code`): the body is the whole document it reads.
+            rules: vec![Rule::NestedFlatten],
             secret: false,
         });
     }
