@@ -19,6 +19,7 @@ const COMPILED_FIXTURES: &[&str] = &[
     "parameters",
     "answers",
     "required_field_steps",
+    "open_integer_enum",
 ];
 
 fn generate_fixtures(out_dir: &Path) {

@@ -13,8 +13,8 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Api, Batch, ExtensibleEnum, Field, FieldType, Method, ObjectSchema, Operation, Outcome, Rule,
-    Schema, Shape, Sibling,
+    Api, Batch, EnumValues, ExtensibleEnum, Field, FieldType, Method, ObjectSchema, Operation,
+    Outcome, Rule, Schema, Shape, Sibling,
 };
 
 mod call;
@@ -608,6 +608,9 @@ fn item_outcome(name: &str, outcome: &Outcome, runtime: &syn::Path) -> TokenStre
 }
 
 fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStream {
+    if enumeration.values == EnumValues::Integers {
+        return integer_enum(enumeration, runtime);
+    }
     let name = plain_ident(&enumeration.name);
     let docs = doc_paragraphs(enumeration.description.as_slice());
     let idents: Vec<Ident> = enumeration
@@ -704,6 +707,107 @@ fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenSt
                 }
 
                 deserializer.deserialize_string(__Visitor)
+            }
+        }
+    }
+}
+
+/// An open set of integers (`NumberStatus`): the known values as variants named by
+/// `x-enum-varnames`, any other kept in `Other(UnknownNumber)`; read and written as its number.
+fn integer_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStream {
+    let name = plain_ident(&enumeration.name);
+    let docs = doc_paragraphs(enumeration.description.as_slice());
+    let idents: Vec<Ident> = enumeration
+        .variants
+        .iter()
+        .map(|v| plain_ident(&v.ident))
+        .collect();
+    let numbers: Vec<Literal> = enumeration
+        .variants
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.number.unwrap_or_default()))
+        .collect();
+    let variant_docs = enumeration
+        .variants
+        .iter()
+        .map(|v| format!(" `{}`", v.value));
+    let expecting = format!("a {} integer", enumeration.name);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #idents,
+            )*
+            /// A value this version does not know, kept exactly as received: read it with
+            /// [`as_i64`](Self::as_i64), never by matching on its number (a later version may
+            /// know it as a variant of its own).
+            Other(#runtime::UnknownNumber),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    #(Self::#idents => #numbers,)*
+                    Self::Other(value) => value.as_i64(),
+                }
+            }
+
+            /// `true` for the values listed in the spec, `false` for [`Self::Other`].
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.as_i64(), f)
+            }
+        }
+
+        impl ::core::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#numbers => Self::#idents,)*
+                    other => Self::Other(#runtime::UnknownNumber::new(other)),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.as_i64())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                // A schema name never has an underscore, so this cannot clash with one.
+                struct __Visitor;
+
+                impl serde::de::Visitor<'_> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_i64<E: serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#name::from(value))
+                    }
+
+                    fn visit_u64<E: serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
+                        match i64::try_from(value) {
+                            ::core::result::Result::Ok(value) => ::core::result::Result::Ok(#name::from(value)),
+                            ::core::result::Result::Err(_) => ::core::result::Result::Err(E::invalid_value(serde::de::Unexpected::Unsigned(value), &self)),
+                        }
+                    }
+                }
+
+                deserializer.deserialize_i64(__Visitor)
             }
         }
     }

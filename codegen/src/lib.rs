@@ -47,6 +47,11 @@
 //!   `Other(UnknownValue)` (the runtime's opaque holder of a value this version does not list,
 //!   read with `as_str`), with `as_str`, `is_known`, `Display`, `From<&str>`,
 //!   `From<String>`, and `Serialize`/`Deserialize` as its string.
+//! - For the same open form of `type: integer` (`format` `int32` or `int64`), its known values'
+//!   variants named by `x-enum-varnames` beside the `enum` (openapi-generator's extension, so
+//!   other tools give them the same names): a `#[non_exhaustive]` `Copy` enum of the known
+//!   values plus `Other(UnknownNumber)` (the runtime's opaque holder of an `i64`), with
+//!   `as_i64`, `is_known`, `Display`, `From<i64>`, and `Serialize`/`Deserialize` as its number.
 //! - For each operation, in `pub mod operations`, named as the PascalCase of its `operationId`:
 //!   - a batch operation (one with `x-dynmark-max-items-per-call`): a unit struct implementing
 //!     the runtime's `operation::BatchOperation`;
@@ -122,7 +127,9 @@
 //! # The other Dynmark extensions
 //!
 //! - `x-dynmark-extensible: true` (string schema with `enum`, or `anyOf` a string `enum` and
-//!   `type: string`): the enum is open; unknown values are kept in `Other(UnknownValue)`.
+//!   `type: string`): the enum is open; unknown values are kept in `Other(UnknownValue)`. Or
+//!   `anyOf` an integer `enum` (with `x-enum-varnames`) and `type: integer`: unknown numbers are
+//!   kept in `Other(UnknownNumber)`.
 //! - `nullable: true` (standard, on an optional property): `null` reads as absent, which the
 //!   field's `Option` already does; it is never written.
 //! - `x-dynmark-aliases: {"<property>": ["<other JSON name>", ...]}` (object schema): extra JSON

@@ -279,24 +279,38 @@ pub struct Outcome {
     pub failures_required: bool,
 }
 
-/// A string enum open to values unknown today.
+/// An enum open to values unknown today: strings, or integers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtensibleEnum {
     /// The schema's name.
     pub name: String,
     /// `description`.
     pub description: Option<String>,
+    /// What the values are on the wire.
+    pub values: EnumValues,
     /// The known values, in the document's order.
     pub variants: Vec<Variant>,
+}
+
+/// What an [`ExtensibleEnum`]'s values are on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumValues {
+    /// Strings (`FailureCode`): an unknown one is kept as the runtime's `UnknownValue`.
+    Strings,
+    /// Integers (`NumberStatus`), the variants named by `x-enum-varnames`: an unknown one is
+    /// kept as the runtime's `UnknownNumber`.
+    Integers,
 }
 
 /// One known value of an [`ExtensibleEnum`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
-    /// The value on the wire (`FromEmpty`).
+    /// The value on the wire (`FromEmpty`; for integers, in decimal: `2`).
     pub value: String,
-    /// The Rust variant name (`FromEmpty`).
+    /// The Rust variant name (`FromEmpty`; for integers, from `x-enum-varnames`: `On`).
     pub ident: String,
+    /// For integers, the value.
+    pub number: Option<i64>,
 }
 
 /// The HTTP method of an operation.

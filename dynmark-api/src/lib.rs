@@ -173,7 +173,7 @@ pub use operation::RequestError;
 pub use protocol::{Event, StopHandle};
 pub use report::{Counts, MessageOutcome, NotSentReason, Outcome, RejectedBy, SendReport};
 pub use sending::{Events, Sending};
-pub use unknown::UnknownValue;
+pub use unknown::{UnknownNumber, UnknownValue};
 
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
 pub use dynmark_macros::Validate;

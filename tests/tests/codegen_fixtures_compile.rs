@@ -74,6 +74,12 @@ mod steps {
     include!(concat!(env!("OUT_DIR"), "/fixture_required_field_steps.rs"));
 }
 
+/// An open set of integers (runtime path `::dynmark_api`).
+mod levels {
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/fixture_open_integer_enum.rs"));
+}
+
 mod keywords {
     #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
     include!(concat!(env!("OUT_DIR"), "/fixture_keyword_siblings.rs"));
@@ -427,4 +433,46 @@ fn structs_with_several_required_fields_are_built_in_named_steps() {
         steps::Note::new("x").with_tag("t").tag.as_deref(),
         Some("t")
     );
+}
+
+#[test]
+fn an_open_integer_enum_keeps_unknown_numbers_and_writes_numbers() {
+    use levels::{Level, Reading};
+
+    for (number, level) in [
+        (-1, Level::Below),
+        (0, Level::None),
+        (2, Level::TwoUp),
+        (10, Level::TEN),
+    ] {
+        let read: Reading = serde_json::from_value(serde_json::json!({"level": number})).unwrap();
+        assert_eq!(read.level, level);
+        assert!(level.is_known());
+        assert_eq!(level.as_i64(), number);
+        assert_eq!(level.to_string(), number.to_string());
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            serde_json::json!({"level": number})
+        );
+    }
+    // Any other integer is kept, never a parse error, and written back as it came.
+    let read: Reading = serde_json::from_str(r#"{"level": 7}"#).unwrap();
+    assert!(matches!(read.level, Level::Other(value) if value.as_i64() == 7));
+    assert!(!read.level.is_known());
+    assert_eq!(read.level, Level::from(7));
+    assert_eq!(serde_json::to_string(&read).unwrap(), r#"{"level":7}"#);
+    let big: Reading = serde_json::from_str(r#"{"level": -9223372036854775808}"#).unwrap();
+    assert_eq!(big.level.as_i64(), i64::MIN);
+    // What is not an integer of this range is an error that says so.
+    for wrong in [
+        r#"{"level": "2"}"#,
+        r#"{"level": 2.5}"#,
+        r#"{"level": 18446744073709551615}"#,
+    ] {
+        let error = serde_json::from_str::<Reading>(wrong).unwrap_err();
+        assert!(
+            error.to_string().contains("a Level integer"),
+            "{wrong}: {error}"
+        );
+    }
 }
