@@ -80,20 +80,24 @@
 //!
 //! ```no_run
 //! use dynmark_api::operations::{ValidatePhoneNumber, ValidatePhoneNumberAnswer};
-//! use dynmark_api::{Client, NumberValidationRequest};
+//! use dynmark_api::{Client, NumberStatus, NumberValidationRequest};
 //!
 //! # async fn run(client: Client) -> Result<(), dynmark_api::RequestError> {
 //! let lookup = ValidatePhoneNumber::new(NumberValidationRequest::new("447700900000"));
 //! if let ValidatePhoneNumberAnswer::Checked(result) = client.request(&lookup).await? {
-//!     println!("NumberStatus {}", result.number_status); // 2: the handset is on
+//!     if result.number_status == NumberStatus::On {
+//!         println!("the handset is on");
+//!     }
 //! }
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! The generated types are `#[non_exhaustive]` (build them with `new` and the `with_` setters)
-//! and their open value sets keep unknown values ([`UnknownValue`]), so a field, a status or a
-//! code added to the spec does not break code written today.
+//! The generated types are `#[non_exhaustive]` (build them in named steps,
+//! `Message::to(..).from(..).body(..)`, or with `new` when they have one required field, then
+//! the `with_` setters) and their open value sets keep unknown values ([`UnknownValue`],
+//! [`UnknownNumber`]), so a field, a status or a code added to the spec does not break code
+//! written today.
 //!
 //! # What a message costs
 //!

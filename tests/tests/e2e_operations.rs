@@ -178,7 +178,11 @@ macro_rules! exercise {
         let ValidatePhoneNumberAnswer::Checked(result) = &answer else {
             panic!("{answer:?}");
         };
-        assert_eq!(result.number_status, 7);
+        // 7 is not documented: kept, opaque, never a parse error.
+        assert!(!result.number_status.is_known());
+        assert_eq!(result.number_status.as_i64(), 7);
+        assert_eq!(result.number_status, dynmark_api::NumberStatus::from(7));
+        assert_eq!(result.number_status.to_string(), "7");
         assert_eq!(result.normalised_number.as_deref(), Some("447777123123"));
 
         // Common failures: refused credentials, an undocumented status.

@@ -112,7 +112,7 @@ fn a_full_verification(sandbox: &Sandbox, client: &dyn Requests) {
         .with_required_country_code("GBR");
     match client.lookup(local).expect("answered") {
         ValidatePhoneNumberAnswer::Checked(result) => {
-            assert_eq!(result.number_status, 2);
+            assert_eq!(result.number_status, dynmark_api::NumberStatus::On);
             assert_eq!(result.normalised_number.as_deref(), Some("447777123123"));
         }
         other => panic!("expected 200, got {other:?}"),
