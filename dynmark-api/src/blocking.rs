@@ -42,7 +42,7 @@ use crate::trace::{CallTrace, SendTrace};
 ///
 /// let client = Client::builder().credentials("username", "password").build()?;
 /// let report =
-///     client.send([Message::new("447700900000", "Example", "Hello, this is a test message")])?;
+///     client.send([Message::to("447700900000").from("Example").body("Hello, this is a test message")])?;
 /// println!("{report}");
 /// # Ok(())
 /// # }
@@ -64,8 +64,8 @@ let client = Client::builder()
     .base_url(sandbox.base_url())
     .build()?;
 let report = client.send([
-    Message::new("447700900000", "Example", "Hello, this is a test message"),
-    Message::new("07777 123123", "Example", "Hello").with_country_iso_code("GBR"),
+    Message::to("447700900000").from("Example").body("Hello, this is a test message"),
+    Message::to("07777 123123").from("Example").body("Hello").with_country_iso_code("GBR"),
 ])?;
 assert!(report.all_accepted());
 assert_eq!(sandbox.accepted().len(), 2);
@@ -75,7 +75,7 @@ let client = Client::builder()
     .credentials(Sandbox::USERNAME, "wrong")
     .base_url(sandbox.base_url())
     .build()?;
-let error = client.send([Message::new("447700900000", "Example", "Hi")]).unwrap_err();
+let error = client.send([Message::to("447700900000").from("Example").body("Hi")]).unwrap_err();
 assert!(error.is_unauthorized());
 assert!(error.report().get(0).is_some_and(Outcome::is_not_sent));
 # Ok(())
@@ -160,7 +160,7 @@ sandbox.inject(Fault::Respond {
     body: b"Service Unavailable".to_vec(),
 });
 let messages = ["447700900000", "447700900111", "447700900222"]
-    .map(|to| Message::new(to, "Example", "Hello"));
+    .map(|to| Message::to(to).from("Example").body("Hello"));
 let error = client.send(messages).unwrap_err();
 let report = error.report();
 assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 2]);

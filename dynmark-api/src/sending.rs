@@ -413,7 +413,11 @@ mod tests {
         let mut sending: Sending<SendMessages, _> =
             Sending::new(client, futures_util::stream::empty());
         let mut messages = (0..2)
-            .map(|i| Message::new(format!("44770090000{i}"), "Example", "Hello"))
+            .map(|i| {
+                Message::to(format!("44770090000{i}"))
+                    .from("Example")
+                    .body("Hello")
+            })
             .collect::<Vec<_>>()
             .into_iter();
         sending.batch.fill(&mut messages);

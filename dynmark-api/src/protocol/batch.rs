@@ -291,9 +291,9 @@ struct Pending<T> {
 ///
 /// let endpoint = Endpoint::new(BaseUrl::default(), Credentials::new("user", "password"));
 /// let mut messages = vec![
-///     Message::new("447700900000", "Example", "Hello"),
-///     Message::new("447700900111", "", "no originator"),
-///     Message::new("447700900222", "Example", "Hello"),
+///     Message::to("447700900000").from("Example").body("Hello"),
+///     Message::to("447700900111").from("").body("no originator"),
+///     Message::to("447700900222").from("Example").body("Hello"),
 /// ]
 /// .into_iter();
 /// let mut batch = Batch::<SendMessages>::new(BatchOptions::default(), 1);

@@ -50,7 +50,9 @@ fn parse_each(
 }
 
 fn message(to: &str) -> Message {
-    Message::new(to, "Example", "Hello, this is a test message")
+    Message::to(to)
+        .from("Example")
+        .body("Hello, this is a test message")
 }
 
 const JSON: &str = "application/json";
@@ -600,7 +602,7 @@ fn all_calls(batch: &mut Shell) -> Vec<Call> {
 
 fn answer(call: &Call, successful: bool) -> Vec<MessageResult> {
     (0..call.items)
-        .map(|_| MessageResult::new("x", successful))
+        .map(|_| MessageResult::to("x").successful(successful))
         .collect()
 }
 
@@ -670,7 +672,7 @@ fn merges_results_in_input_order_whatever_order_calls_finish() {
 fn invalid_items_are_rejected_by_the_client_and_not_sent() {
     let messages = vec![
         message("447700900000"),
-        Message::new("447700900000", "", "no originator"),
+        Message::to("447700900000").from("").body("no originator"),
         message("447700900111"),
     ];
     let mut batch = Shell::new(messages.clone(), options(250));
@@ -710,10 +712,10 @@ fn invalid_items_are_rejected_by_the_client_and_not_sent() {
 fn calls_fill_up_with_valid_items() {
     // Call size 2: invalid items do not take a place in a call.
     let messages = vec![
-        Message::new("447700900000", "", "x"),
+        Message::to("447700900000").from("").body("x"),
         message("447700900001"),
-        Message::new("447700900002", "", "x"),
-        Message::new("447700900003", "", "x"),
+        Message::to("447700900002").from("").body("x"),
+        Message::to("447700900003").from("").body("x"),
         message("447700900004"),
         message("447700900005"),
     ];
@@ -762,7 +764,11 @@ fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
 #[test]
 fn refused_credentials_stop_the_batch() {
     let mut messages: Vec<Message> = (0..6).map(|_| message("447700900000")).collect();
-    messages.push(Message::new("447700900000", "", "invalid, after the stop"));
+    messages.push(
+        Message::to("447700900000")
+            .from("")
+            .body("invalid, after the stop"),
+    );
     let mut batch = Shell::new(messages, options(2));
     // Calls 0 and 1 are in flight; call 1 is refused, call 0 then succeeds; no call 2.
     let first = batch.next_call().unwrap();
@@ -851,7 +857,7 @@ fn a_result_count_mismatch_fails_the_call() {
     let messages: Vec<Message> = (0..2).map(|_| message("447700900000")).collect();
     let mut batch = Shell::new(messages, options(250));
     all_calls(&mut batch);
-    batch.record(0, Ok(vec![MessageResult::new("x", true)]));
+    batch.record(0, Ok(vec![MessageResult::to("x").successful(true)]));
     let error = batch.finish().unwrap_err();
     assert!(matches!(
         error.failures()[0].error,
@@ -952,7 +958,10 @@ fn empty_batches() {
     assert!(report.is_empty());
     assert!(report.all_accepted());
     // Nothing valid: no call at all.
-    let mut batch = Shell::new(vec![Message::new("", "", "")], BatchOptions::default());
+    let mut batch = Shell::new(
+        vec![Message::to("").from("").body("")],
+        BatchOptions::default(),
+    );
     assert_eq!(all_calls(&mut batch).len(), 0);
     assert_eq!(batch.finish().unwrap().counts().rejected, 1);
 }
@@ -964,7 +973,7 @@ fn every_item_is_accounted_for_whatever_the_sizes() {
             let messages: Vec<Message> = (0..len)
                 .map(|i| {
                     if i % 13 == 5 {
-                        Message::new("447700900000", "", "x")
+                        Message::to("447700900000").from("").body("x")
                     } else {
                         message("447700900000")
                     }
@@ -1329,7 +1338,7 @@ proptest! {
             .enumerate()
             .map(|(i, valid)| {
                 let from = if *valid { "Example" } else { "" };
-                Message::new(format!("4477009{i:05}"), from, "Hello")
+                Message::to(format!("4477009{i:05}")).from(from).body("Hello")
             })
             .collect();
         let total = messages.len();
@@ -1405,7 +1414,7 @@ proptest! {
                                     }
                                     let accepted = pattern & (1 << (position % 8)) != 0;
                                     carried[index] = Some((call.index(), Some(accepted)));
-                                    Ok(MessageResult::new("x", accepted))
+                                    Ok(MessageResult::to("x").successful(accepted))
                                 })
                                 .collect();
                             Ok(results)

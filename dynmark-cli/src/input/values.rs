@@ -134,7 +134,9 @@ pub fn invalid(field: &Field, details: String) -> ValidationFailure {
         code.extend(chars);
     }
     code.push_str("Invalid");
-    ValidationFailure::new(code, details).with_property(field.name.clone())
+    ValidationFailure::failure_code(code)
+        .details(details)
+        .with_property(field.name.clone())
 }
 
 /// A row's fields, read and typed: the message they make, or why they make none.
@@ -183,10 +185,10 @@ impl RowFields {
                 };
                 Err(Unreadable::from_fields(
                     fields,
-                    vec![ValidationFailure::new(
-                        "InvalidJson",
-                        format!("the row does not make a message: {error}"),
-                    )],
+                    vec![
+                        ValidationFailure::failure_code("InvalidJson")
+                            .details(format!("the row does not make a message: {error}")),
+                    ],
                 ))
             }
         }
@@ -219,7 +221,7 @@ impl Unreadable {
         Unreadable {
             to: None,
             client_ref: None,
-            failures: vec![ValidationFailure::new(code, details)],
+            failures: vec![ValidationFailure::failure_code(code).details(details)],
         }
     }
 }

@@ -186,7 +186,11 @@ pub async fn streaming_ten_thousand<F: Flavor>() {
         .expect("sandbox starts");
     let client = F::build(&Settings::for_sandbox(&sandbox)).expect("client builds");
     let messages: Vec<Message> = (0..10_000)
-        .map(|i| Message::new(format!("44770{i:07}"), "Example", format!("Message {i}")))
+        .map(|i| {
+            Message::to(format!("44770{i:07}"))
+                .from("Example")
+                .body(format!("Message {i}"))
+        })
         .collect();
     let outcomes = F::stream(&client, messages.clone()).await;
     assert_eq!(outcomes.len(), 10_000);
