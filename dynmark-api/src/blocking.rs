@@ -232,14 +232,14 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         results: &mpsc::Sender<(usize, Ended<Op>)>,
         returned: &Returned<Op>,
         trace: CallTrace,
-    ) -> Result<Option<AbortHandle>, LentCall<Op>>
+    ) -> Result<Option<AbortHandle>, Box<LentCall<Op>>>
     where
         Op: BatchOperation + 'static,
         Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
         let Some(jobs) = &self.inner.jobs else {
-            return Err(call);
+            return Err(Box::new(call));
         };
         let reply = Reply::<Op> {
             call: call.index(),
