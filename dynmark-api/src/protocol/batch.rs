@@ -125,7 +125,7 @@ struct EventQueue<T> {
 #[derive(Debug)]
 enum Queued<T> {
     One(Event<T>),
-    Outcomes(std::vec::IntoIter<MessageOutcome<T>>),
+    Outcomes(CallOutcomes<T>),
 }
 
 impl<T> Default for EventQueue<T> {
@@ -147,10 +147,10 @@ impl<T> EventQueue<T> {
         }
     }
 
-    fn push_outcomes(&mut self, outcomes: Vec<MessageOutcome<T>>) {
-        if !outcomes.is_empty() {
+    fn push_outcomes(&mut self, outcomes: CallOutcomes<T>) {
+        if outcomes.len() > 0 {
             self.len += outcomes.len();
-            self.queue.push_back(Queued::Outcomes(outcomes.into_iter()));
+            self.queue.push_back(Queued::Outcomes(outcomes));
         }
     }
 
@@ -724,7 +724,7 @@ impl<Op: BatchOperation> Batch<Op> {
         self.events.push_outcomes(settled.outcomes);
         self.events.push(Event::CallFinished {
             call: settled.call,
-            items: settled.items,
+            items: settled.indices,
             attempts: settled.attempts,
             failure: settled.failure,
         });
@@ -850,10 +850,44 @@ impl<Op: BatchOperation> LentCall<Op> {
 #[derive(Debug)]
 pub struct SettledCall<T> {
     call: usize,
-    items: Vec<usize>,
-    outcomes: Vec<MessageOutcome<T>>,
+    /// The input indices of its items, in order.
+    indices: Vec<usize>,
+    outcomes: CallOutcomes<T>,
     attempts: u32,
     failure: Option<CallError>,
+}
+
+/// A call's items and their outcomes, side by side (so that settling a call moves no item),
+/// given out one [`MessageOutcome`] at a time.
+#[derive(Debug)]
+struct CallOutcomes<T> {
+    call: usize,
+    items: std::vec::IntoIter<(usize, T)>,
+    outcomes: std::vec::IntoIter<Outcome>,
+    /// `(position, failures)` of the accepted items the service listed failures for, in order.
+    noted: std::iter::Peekable<std::vec::IntoIter<(usize, Vec<crate::ValidationFailure>)>>,
+    position: usize,
+}
+
+impl<T> CallOutcomes<T> {
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
+impl<T> Iterator for CallOutcomes<T> {
+    type Item = MessageOutcome<T>;
+
+    fn next(&mut self) -> Option<MessageOutcome<T>> {
+        let (index, item) = self.items.next()?;
+        let outcome = self.outcomes.next()?;
+        let mut outcome = MessageOutcome::new(index, item, outcome, Some(self.call));
+        if let Some((_, noted)) = self.noted.next_if(|(at, _)| *at == self.position) {
+            outcome.accepted_with_failures = noted;
+        }
+        self.position += 1;
+        Some(outcome)
+    }
 }
 
 impl<T> SettledCall<T> {
@@ -877,32 +911,27 @@ fn settle<Op: BatchOperation>(
     redactor: &Redactor,
 ) -> SettledCall<Op::Item> {
     let indices = indices(&items);
+    let mut noted = Vec::new();
     let (outcomes, failure) = match result {
         Ok(results) if results.len() == items.len() => {
-            let outcomes = items
+            let outcomes = results
                 .into_iter()
-                .zip(results)
-                .map(|((index, item), result)| {
-                    let mut noted = Vec::new();
-                    let outcome = match result {
-                        Ok(result) if result.is_accepted() => {
-                            let failures = result.into_failures();
-                            if !failures.is_empty() {
-                                noted = redactor.failures(failures);
-                            }
-                            Outcome::Accepted
+                .enumerate()
+                .map(|(position, result)| match result {
+                    Ok(result) if result.is_accepted() => {
+                        let failures = result.into_failures();
+                        if !failures.is_empty() {
+                            noted.push((position, redactor.failures(failures)));
                         }
-                        Ok(result) => Outcome::Rejected {
-                            by: RejectedBy::Service,
-                            failures: redactor.failures(result.into_failures()),
-                        },
-                        Err(_) => Outcome::NotSent {
-                            reason: NotSentReason::UnreadableResult { call },
-                        },
-                    };
-                    let mut outcome = MessageOutcome::new(index, item, outcome, Some(call));
-                    outcome.accepted_with_failures = noted;
-                    outcome
+                        Outcome::Accepted
+                    }
+                    Ok(result) => Outcome::Rejected {
+                        by: RejectedBy::Service,
+                        failures: redactor.failures(result.into_failures()),
+                    },
+                    Err(_) => Outcome::NotSent {
+                        reason: NotSentReason::UnreadableResult { call },
+                    },
                 })
                 .collect();
             (outcomes, None)
@@ -912,28 +941,30 @@ fn settle<Op: BatchOperation>(
                 sent: items.len(),
                 received: results.len(),
             };
-            (failed::<Op>(call, items, &error), Some(error))
+            (failed::<Op>(call, items.len(), &error), Some(error))
         }
-        Err(error) => (failed::<Op>(call, items, &error), Some(error)),
+        Err(error) => (failed::<Op>(call, items.len(), &error), Some(error)),
     };
     SettledCall {
         call,
-        items: indices,
-        outcomes,
+        indices,
+        outcomes: CallOutcomes {
+            call,
+            items: items.into_iter(),
+            outcomes: outcomes.into_iter(),
+            noted: noted.into_iter().peekable(),
+            position: 0,
+        },
         attempts,
         failure,
     }
 }
 
-/// The items of a call that failed as a whole: not sent, but for those a 400 names, which are
-/// rejected by the service.
-fn failed<Op: BatchOperation>(
-    call: usize,
-    items: Vec<(usize, Op::Item)>,
-    error: &CallError,
-) -> Vec<MessageOutcome<Op::Item>> {
+/// The outcomes of the `items` items of a call that failed as a whole: not sent, but for those
+/// a 400 names, which are rejected by the service.
+fn failed<Op: BatchOperation>(call: usize, items: usize, error: &CallError) -> Vec<Outcome> {
     let kind = error.kind();
-    let mut rejected: Vec<Option<Vec<crate::ValidationFailure>>> = vec![None; items.len()];
+    let mut rejected: Vec<Option<Vec<crate::ValidationFailure>>> = vec![None; items];
     if let CallError::BadRequest { failures } = error {
         for failure in failures {
             let Some((position, property)) = failure
@@ -950,23 +981,19 @@ fn failed<Op: BatchOperation>(
             }
         }
     }
-    items
+    rejected
         .into_iter()
-        .zip(rejected)
-        .map(|((index, item), rejected)| {
-            let outcome = match rejected {
-                Some(failures) => Outcome::Rejected {
-                    by: RejectedBy::Service,
-                    failures,
+        .map(|rejected| match rejected {
+            Some(failures) => Outcome::Rejected {
+                by: RejectedBy::Service,
+                failures,
+            },
+            None => Outcome::NotSent {
+                reason: NotSentReason::CallFailed {
+                    call,
+                    failure: kind,
                 },
-                None => Outcome::NotSent {
-                    reason: NotSentReason::CallFailed {
-                        call,
-                        failure: kind,
-                    },
-                },
-            };
-            MessageOutcome::new(index, item, outcome, Some(call))
+            },
         })
         .collect()
 }
