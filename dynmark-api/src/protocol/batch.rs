@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 
 use crate::error::{CallError, CallFailureKind};
 use crate::operation::{BatchOperation, ItemOutcome};
-use crate::protocol::call::ItemResults;
+use crate::protocol::call::{ItemResults, UnreadableResult};
 use crate::protocol::http::{Endpoint, HttpRequest};
 use crate::redact::Redactor;
 use crate::report::{MessageOutcome, NotSentReason, Outcome, RejectedBy};
@@ -866,6 +866,8 @@ struct CallOutcomes<T> {
     outcomes: std::vec::IntoIter<Outcome>,
     /// `(position, failures)` of the accepted items the service listed failures for, in order.
     noted: std::iter::Peekable<std::vec::IntoIter<(usize, Vec<crate::ValidationFailure>)>>,
+    /// `(position, result)` of the items whose result could not be read, in order.
+    unreadable: std::iter::Peekable<std::vec::IntoIter<(usize, UnreadableResult)>>,
     position: usize,
 }
 
@@ -884,6 +886,9 @@ impl<T> Iterator for CallOutcomes<T> {
         let mut outcome = MessageOutcome::new(index, item, outcome, Some(self.call));
         if let Some((_, noted)) = self.noted.next_if(|(at, _)| *at == self.position) {
             outcome.accepted_with_failures = noted;
+        }
+        if let Some((_, result)) = self.unreadable.next_if(|(at, _)| *at == self.position) {
+            outcome.unreadable_result = Some(result);
         }
         self.position += 1;
         Some(outcome)
@@ -912,6 +917,7 @@ fn settle<Op: BatchOperation>(
 ) -> SettledCall<Op::Item> {
     let indices = indices(&items);
     let mut noted = Vec::new();
+    let mut unreadable = Vec::new();
     let (outcomes, failure) = match result {
         Ok(results) if results.len() == items.len() => {
             let outcomes = results
@@ -929,9 +935,12 @@ fn settle<Op: BatchOperation>(
                         by: RejectedBy::Service,
                         failures: redactor.failures(result.into_failures()),
                     },
-                    Err(_) => Outcome::NotSent {
-                        reason: NotSentReason::UnreadableResult { call },
-                    },
+                    Err(result) => {
+                        unreadable.push((position, result));
+                        Outcome::NotSent {
+                            reason: NotSentReason::UnreadableResult { call },
+                        }
+                    }
                 })
                 .collect();
             (outcomes, None)
@@ -953,6 +962,7 @@ fn settle<Op: BatchOperation>(
             items: items.into_iter(),
             outcomes: outcomes.into_iter(),
             noted: noted.into_iter().peekable(),
+            unreadable: unreadable.into_iter().peekable(),
             position: 0,
         },
         attempts,

@@ -2,6 +2,7 @@
 
 use crate::ValidationFailure;
 use crate::error::{CallFailure, SendError};
+use crate::protocol::UnreadableResult;
 use crate::protocol::batch::Event;
 use crate::report::{MessageOutcome, Outcome, SendReport};
 
@@ -16,6 +17,7 @@ pub struct Collector<T> {
     messages: Vec<Option<T>>,
     outcomes: Vec<Option<Outcome>>,
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
+    unreadable_results: Vec<(usize, UnreadableResult)>,
     failures: Vec<CallFailure>,
     attempts: Vec<(usize, u32)>,
     calls: usize,
@@ -27,6 +29,7 @@ impl<T> Default for Collector<T> {
             messages: Vec::new(),
             outcomes: Vec::new(),
             accepted_with_failures: Vec::new(),
+            unreadable_results: Vec::new(),
             failures: Vec::new(),
             attempts: Vec::new(),
             calls: 0,
@@ -86,6 +89,9 @@ impl<T> Collector<T> {
             self.accepted_with_failures
                 .push((index, outcome.accepted_with_failures));
         }
+        if let Some(result) = outcome.unreadable_result {
+            self.unreadable_results.push((index, result));
+        }
         self.messages[index] = Some(outcome.message);
         self.outcomes[index] = Some(outcome.outcome);
     }
@@ -104,6 +110,7 @@ impl<T> Collector<T> {
         let outcomes: Vec<Outcome> = self.outcomes.into_iter().filter_map(|o| o).collect();
         let report = SendReport::from_parts(messages, outcomes)
             .with_accepted_failures(self.accepted_with_failures)
+            .with_unreadable_results(self.unreadable_results)
             .with_attempts(self.attempts);
         let mut failures = self.failures;
         if failures.is_empty() && report.counts().not_sent == 0 {
