@@ -1,5 +1,7 @@
 //! Gathering a batch's events into a [`SendReport`] (what `send` and `call` return).
 
+use std::collections::BTreeMap;
+
 use crate::ValidationFailure;
 use crate::error::{CallFailure, SendError};
 use crate::protocol::UnreadableResult;
@@ -13,9 +15,13 @@ use crate::report::{MessageOutcome, Outcome, SendReport};
 /// events (or a client's streaming send) instead.
 #[derive(Debug)]
 pub struct Collector<T> {
-    /// By input index: each message and its outcome, set together.
-    messages: Vec<Option<T>>,
-    outcomes: Vec<Option<Outcome>>,
+    /// The messages and outcomes of input indices `0..messages.len()`, in input order: an
+    /// outcome that comes in order goes straight here (most do), so that the report is
+    /// these two, not a copy.
+    messages: Vec<T>,
+    outcomes: Vec<Outcome>,
+    /// The ones that came before an earlier index's, until it comes.
+    early: BTreeMap<usize, (T, Outcome)>,
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
     unreadable_results: Vec<(usize, UnreadableResult)>,
     failures: Vec<CallFailure>,
@@ -28,6 +34,7 @@ impl<T> Default for Collector<T> {
         Collector {
             messages: Vec::new(),
             outcomes: Vec::new(),
+            early: BTreeMap::new(),
             accepted_with_failures: Vec::new(),
             unreadable_results: Vec::new(),
             failures: Vec::new(),
@@ -45,14 +52,11 @@ impl<T> Collector<T> {
 
     /// An empty collector with room for `items` items (the input's size, if known).
     pub fn with_capacity(items: usize) -> Self {
-        let mut collector = Collector::default();
-        collector.grow(items);
-        collector
-    }
-
-    fn grow(&mut self, len: usize) {
-        self.messages.resize_with(len, || None);
-        self.outcomes.resize_with(len, || None);
+        Collector {
+            messages: Vec::with_capacity(items),
+            outcomes: Vec::with_capacity(items),
+            ..Collector::default()
+        }
     }
 
     /// Takes one event.
@@ -82,9 +86,6 @@ impl<T> Collector<T> {
     /// Takes one item's outcome (as [`add`](Self::add) takes an [`Event::Outcome`]).
     pub fn add_outcome(&mut self, outcome: MessageOutcome<T>) {
         let index = outcome.index;
-        if self.messages.len() <= index {
-            self.grow((index + 1).max(self.messages.len() * 2));
-        }
         if !outcome.accepted_with_failures.is_empty() {
             self.accepted_with_failures
                 .push((index, outcome.accepted_with_failures));
@@ -92,8 +93,19 @@ impl<T> Collector<T> {
         if let Some(result) = outcome.unreadable_result {
             self.unreadable_results.push((index, result));
         }
-        self.messages[index] = Some(outcome.message);
-        self.outcomes[index] = Some(outcome.outcome);
+        if index != self.messages.len() {
+            self.early.insert(index, (outcome.message, outcome.outcome));
+            return;
+        }
+        self.messages.push(outcome.message);
+        self.outcomes.push(outcome.outcome);
+        while let Some(entry) = self.early.first_entry()
+            && *entry.key() == self.messages.len()
+        {
+            let (message, outcome) = entry.remove();
+            self.messages.push(message);
+            self.outcomes.push(outcome);
+        }
     }
 
     /// The report, in input order. `Err` when a call failed as a whole or a message is not
@@ -102,12 +114,12 @@ impl<T> Collector<T> {
     /// Every item of a batch driven to its end has exactly one outcome; should one be missing
     /// (events not all given), the report holds the items that have one.
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
-        // The two are set together, so they keep the same indices. `filter_map` (not
-        // `flatten`) so that each is collected in place, without a second allocation.
-        #[allow(clippy::filter_map_identity)]
-        let messages: Vec<T> = self.messages.into_iter().filter_map(|m| m).collect();
-        #[allow(clippy::filter_map_identity)]
-        let outcomes: Vec<Outcome> = self.outcomes.into_iter().filter_map(|o| o).collect();
+        let (mut messages, mut outcomes) = (self.messages, self.outcomes);
+        // After a missing one, in input order.
+        for (message, outcome) in self.early.into_values() {
+            messages.push(message);
+            outcomes.push(outcome);
+        }
         let report = SendReport::from_parts(messages, outcomes)
             .with_accepted_failures(self.accepted_with_failures)
             .with_unreadable_results(self.unreadable_results)
