@@ -6,14 +6,16 @@
 //! written, and outcomes are committed when the call is over.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::task::{Poll, ready};
 use std::time::Duration;
 
-use dynmark_api::{Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy};
+use dynmark_api::{
+    Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy, StopHandle,
+};
 
 use crate::cli::SendArgs;
-use crate::engine::{self, Step, Stop};
+use crate::engine::{self, Step};
 use crate::input::{Row, Rows};
 use crate::journal::{self, Journal, State};
 use crate::outcome::{ReportRow, RowOutcome};
@@ -84,6 +86,92 @@ impl Service {
 /// How many rows the reading thread may be ahead of the send.
 const READ_AHEAD: usize = 1024;
 
+/// A row read, made ready for the send on the reading thread (its report line, its parts and
+/// its fingerprint are worked out there, beside the parsing, not on the sending thread).
+struct ReadRow {
+    /// Its report line so far (finished, for a row that makes no message).
+    line: ReportRow,
+    /// Its message, if it makes one.
+    message: Option<Message>,
+    /// Its message's fingerprint, with a journal (else 0).
+    fingerprint: i64,
+}
+
+impl ReadRow {
+    fn of(row: Row, journal: bool) -> ReadRow {
+        let parts = row.content.as_ref().ok().map(Message::parts);
+        let line = ReportRow::new(
+            row.number,
+            row.line,
+            row.to(),
+            row.client_ref(),
+            parts.as_ref(),
+        );
+        match row.content {
+            Ok(message) => ReadRow {
+                fingerprint: if journal {
+                    journal::fingerprint(&message)
+                } else {
+                    0
+                },
+                line,
+                message: Some(message),
+            },
+            Err(unreadable) => {
+                let mut line = line.with(RowOutcome::Rejected, "rejected by the client");
+                line.failures = unreadable.failures;
+                ReadRow {
+                    line,
+                    message: None,
+                    fingerprint: 0,
+                }
+            }
+        }
+    }
+}
+
+/// The rows handed to the library and waiting for their outcomes, by the number the library
+/// knows each by (given in order from 0): a window from the oldest unfinished one.
+#[derive(Default)]
+struct PendingRows {
+    /// The number of the window's first entry.
+    first: usize,
+    rows: VecDeque<Option<Pending>>,
+}
+
+impl PendingRows {
+    fn push(&mut self, pending: Pending) -> usize {
+        self.rows.push_back(Some(pending));
+        self.first + self.rows.len() - 1
+    }
+
+    fn get_mut(&mut self, index: usize) -> Option<&mut Pending> {
+        let at = index.checked_sub(self.first)?;
+        self.rows.get_mut(at)?.as_mut()
+    }
+
+    fn get(&self, index: usize) -> Option<&Pending> {
+        let at = index.checked_sub(self.first)?;
+        self.rows.get(at)?.as_ref()
+    }
+
+    fn remove(&mut self, index: usize) -> Option<Pending> {
+        let at = index.checked_sub(self.first)?;
+        let pending = self.rows.get_mut(at)?.take();
+        while let Some(None) = self.rows.front() {
+            self.rows.pop_front();
+            self.first += 1;
+        }
+        pending
+    }
+
+    /// Every row still waiting, in reading order.
+    fn drain(&mut self) -> impl Iterator<Item = Pending> + '_ {
+        self.first += self.rows.len();
+        self.rows.drain(..).flatten()
+    }
+}
+
 /// A row handed to the library, waiting for its outcome.
 struct Pending {
     sequence: u64,
@@ -99,11 +187,10 @@ struct Job {
     journal: Option<Journal>,
     resend_uncertain: bool,
     /// By the number the library knows the message by.
-    pending: HashMap<usize, Pending>,
+    pending: PendingRows,
     /// Outcomes to commit when the call is over.
     to_commit: Vec<(u64, State, Option<String>)>,
     next_sequence: u64,
-    next_index: usize,
     /// A call failed (or a row may have reached the service).
     call_failed: bool,
     fatal: Option<Fatal>,
@@ -112,34 +199,30 @@ struct Job {
 impl Job {
     /// A row read: finished at once (unreadable, accepted in an earlier run, uncertain), or
     /// handed to the library (returned, with its number).
-    fn admit(&mut self, row: Row) -> Result<Option<(usize, Message)>, Fatal> {
+    fn admit(&mut self, row: ReadRow) -> Result<Option<(usize, Message)>, Fatal> {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        let parts = row.content.as_ref().ok().map(Message::parts);
-        let line = ReportRow::new(row.number, row.to(), row.client_ref(), parts.as_ref());
-        let message = match row.content {
-            Ok(message) => message,
-            Err(unreadable) => {
-                if let Some(journal) = &self.journal
-                    && let Some(entry) = journal.entry(row.number).map_err(Fatal::usage_of)?
-                    && matches!(entry.state, State::Accepted | State::Uncertain)
-                {
-                    return Err(changed(row.number, entry.state));
-                }
-                let mut line = line.with(RowOutcome::Rejected, "rejected by the client");
-                line.failures = unreadable.failures;
-                self.finish(sequence, line)?;
-                return Ok(None);
+        let ReadRow {
+            line,
+            message,
+            fingerprint,
+        } = row;
+        let Some(message) = message else {
+            if let Some(journal) = &self.journal
+                && let Some(entry) = journal.entry(line.row).map_err(Fatal::usage_of)?
+                && matches!(entry.state, State::Accepted | State::Uncertain)
+            {
+                return Err(changed(&line, entry.state));
             }
+            self.finish(sequence, line)?;
+            return Ok(None);
         };
-        let mut fingerprint = 0;
         if let Some(journal) = &self.journal {
-            fingerprint = journal::fingerprint(&message);
-            if let Some(entry) = journal.entry(row.number).map_err(Fatal::usage_of)? {
+            if let Some(entry) = journal.entry(line.row).map_err(Fatal::usage_of)? {
                 let same = entry.fingerprint == fingerprint;
                 match entry.state {
                     State::Accepted | State::Uncertain | State::InFlight if !same => {
-                        return Err(changed(row.number, entry.state));
+                        return Err(changed(&line, entry.state));
                     }
                     State::Accepted => {
                         self.output.summary.accepted_before += 1;
@@ -161,17 +244,12 @@ impl Job {
                 }
             }
         }
-        let index = self.next_index;
-        self.next_index += 1;
-        self.pending.insert(
-            index,
-            Pending {
-                sequence,
-                fingerprint,
-                line,
-                announced: false,
-            },
-        );
+        let index = self.pending.push(Pending {
+            sequence,
+            fingerprint,
+            line,
+            announced: false,
+        });
         Ok(Some((index, message)))
     }
 
@@ -181,7 +259,7 @@ impl Job {
                 if let Some(journal) = &mut self.journal {
                     let rows: Vec<_> = messages
                         .iter()
-                        .filter_map(|index| self.pending.get(index))
+                        .filter_map(|index| self.pending.get(*index))
                         .map(|pending| {
                             (
                                 pending.line.row,
@@ -194,7 +272,7 @@ impl Job {
                     journal.in_flight(&rows).map_err(Fatal::usage_of)?;
                 }
                 // Only once the journal says so: if it cannot, the call is never written.
-                for index in &messages {
+                for index in messages {
                     if let Some(pending) = self.pending.get_mut(index) {
                         pending.announced = true;
                     }
@@ -202,7 +280,7 @@ impl Job {
                 Ok(())
             }
             Step::CallReleased(messages) => {
-                for index in &messages {
+                for index in messages {
                     if let Some(pending) = self.pending.get_mut(index)
                         && pending.announced
                     {
@@ -214,7 +292,7 @@ impl Job {
                 self.commit()
             }
             Step::Outcome(outcome) => {
-                let Some(pending) = self.pending.remove(&outcome.index) else {
+                let Some(pending) = self.pending.remove(outcome.index) else {
                     return Ok(());
                 };
                 let MessageOutcome {
@@ -279,20 +357,25 @@ impl Job {
     }
 }
 
-fn changed(row: u64, state: State) -> Fatal {
+fn changed(line: &ReportRow, state: State) -> Fatal {
     let was = match state {
         State::Accepted => "accepted",
         _ => "possibly received by the service",
     };
+    let at = line
+        .line
+        .map(|at| format!(" (line {at})"))
+        .unwrap_or_default();
     Fatal::usage(format!(
-        "row {row} is not the row the journal recorded as {was}: the file changed, or the \
+        "row {}{at} is not the row the journal recorded as {was}: the file changed, or the \
          journal belongs to another file; nothing after it was read (use a new journal for a new \
-         file)"
+         file)",
+        line.row
     ))
 }
 
 /// Runs `dynmark send` (not `--dry-run`).
-pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
+pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fatal> {
     let service = Service::connect(args)?;
     let journal = args
         .journal
@@ -320,10 +403,9 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
         output,
         journal,
         resend_uncertain: args.resend_uncertain,
-        pending: HashMap::new(),
+        pending: PendingRows::default(),
         to_commit: Vec::new(),
         next_sequence: 0,
-        next_index: 0,
         call_failed: false,
         fatal: None,
     });
@@ -331,10 +413,12 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
     // a slow input (a pipe) never blocks the calls in flight, and the library sends what it
     // has when the input makes it wait.
     let (sender, mut received) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let with_journal = args.journal.is_some();
     std::thread::Builder::new()
         .name("dynmark-rows".into())
         .spawn(move || {
             for row in rows {
+                let row = row.map(|row| ReadRow::of(row, with_journal));
                 if sender.blocking_send(row).is_err() {
                     break;
                 }
@@ -375,14 +459,14 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
     // and say so (unless the file itself failed).
     if job.fatal.is_none() {
         let reason = if stop.is_stopped() {
-            "not sent: the run was stopped (Ctrl-C) before it was read"
+            "not sent: the run was stopped (Ctrl-C) before its turn"
         } else {
             "not sent: an earlier call stopped the run (see the rows that failed)"
         };
         while let Some(row) = received.recv().await {
             match row.map_err(Fatal::usage_of).and_then(|row| job.admit(row)) {
                 Ok(Some((index, _))) => {
-                    if let Some(pending) = job.pending.remove(&index) {
+                    if let Some(pending) = job.pending.remove(index) {
                         let line = pending.line.with(RowOutcome::NotSent, reason);
                         job.finish(pending.sequence, line)?;
                     }
@@ -396,8 +480,7 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
         }
     }
     // Anything still waiting had no outcome: it may have been on its way.
-    let mut left: Vec<_> = job.pending.drain().map(|(_, p)| p).collect();
-    left.sort_by_key(|p| p.sequence);
+    let left: Vec<_> = job.pending.drain().collect();
     for pending in left {
         let (outcome, reason, state) = if pending.announced {
             (

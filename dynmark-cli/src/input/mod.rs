@@ -25,6 +25,10 @@ pub use values::{Defaults, Unreadable};
 pub struct Row {
     /// Its number: 1 for the first data row.
     pub number: u64,
+    /// The line of the file it is on, from 1, in JSON Lines (blank lines make it differ from
+    /// the row's number). `None` in CSV: the csv reader places a record where the previous one
+    /// ended (before blank lines, and before the LF of a CRLF), so its line would be wrong.
+    pub line: Option<u64>,
     /// The message it makes, or why it makes none.
     pub content: Result<Message, Unreadable>,
 }
