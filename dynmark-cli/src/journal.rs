@@ -16,7 +16,47 @@
 use std::path::{Path, PathBuf};
 
 use dynmark_api::Message;
+use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension as _, params};
+
+/// The most rows one statement writes: a call's rows go in statements of 128, 64, ..., 1 rows
+/// (SQLite's cost is per statement run far more than per row, and a few sizes keep the
+/// prepared statements few).
+const ROWS_PER_STATEMENT: usize = 128;
+
+/// The sizes of the statements that write `rows` rows, largest first.
+fn statement_sizes(mut rows: usize) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        if rows == 0 {
+            return None;
+        }
+        let size = ROWS_PER_STATEMENT.min(1 << rows.ilog2());
+        rows -= size;
+        Some(size)
+    })
+}
+
+/// `INSERT` of `n` rows in flight.
+fn in_flight_sql(n: usize) -> String {
+    let mut sql = String::from(
+        "INSERT OR REPLACE INTO rows (row, fingerprint, state, \"to\", client_ref, failures) VALUES ",
+    );
+    for i in 0..n {
+        sql.push_str(if i == 0 { "" } else { "," });
+        sql.push_str("(?,?,'inFlight',?,?,NULL)");
+    }
+    sql
+}
+
+/// `UPDATE` of `n` rows to one state, with no failures.
+fn outcome_sql(n: usize) -> String {
+    let mut sql = String::from("UPDATE rows SET state = ?1, failures = NULL WHERE row IN (");
+    for i in 0..n {
+        sql.push_str(if i == 0 { "?" } else { ",?" });
+    }
+    sql.push(')');
+    sql
+}
 
 /// What the journal says of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +152,9 @@ pub struct Journal {
     interrupted: u64,
     /// The highest row with an entry when the run began: rows after it have none (no query).
     last_row: u64,
+    /// The statements' text by size ([`statement_sizes`]), made once.
+    in_flight_sql: Vec<(usize, String)>,
+    outcome_sql: Vec<(usize, String)>,
 }
 
 impl Journal {
@@ -203,11 +246,16 @@ impl Journal {
         let last_row: Option<i64> = connection
             .query_row("SELECT MAX(row) FROM rows", [], |r| r.get(0))
             .map_err(sqlite)?;
+        // Room for every statement size of both kinds, and the lookups.
+        connection.set_prepared_statement_cache_capacity(32);
+        let sizes = || (0..=ROWS_PER_STATEMENT.ilog2()).map(|power| 1usize << power);
         Ok(Journal {
             path: path.to_owned(),
             connection,
             interrupted,
             last_row: last_row.map_or(0, |row| row.max(0) as u64),
+            in_flight_sql: sizes().map(|n| (n, in_flight_sql(n))).collect(),
+            outcome_sql: sizes().map(|n| (n, outcome_sql(n))).collect(),
         })
     }
 
@@ -242,53 +290,92 @@ impl Journal {
     }
 
     /// Commits `rows` (`(row, fingerprint, to, clientRef)`) as in flight: call it before their
-    /// call's request is written.
+    /// call's request is written. One transaction, a few statements of many rows each.
     pub fn in_flight(
         &mut self,
         rows: &[(u64, i64, &str, Option<&str>)],
     ) -> Result<(), JournalError> {
-        let transaction = self
-            .connection
-            .transaction()
-            .map_err(|e| error(&self.path, e))?;
-        {
+        let path = &self.path;
+        let transaction = self.connection.transaction().map_err(|e| error(path, e))?;
+        let mut rest = rows;
+        for size in statement_sizes(rows.len()) {
+            let (chunk, after) = rest.split_at(size);
+            rest = after;
+            let sql = sql_of(&self.in_flight_sql, size);
             let mut statement = transaction
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO rows (row, fingerprint, state, \"to\", client_ref, failures)
-                     VALUES (?1, ?2, 'inFlight', ?3, ?4, NULL)",
-                )
-                .map_err(|e| error(&self.path, e))?;
-            for (row, fingerprint, to, client_ref) in rows {
-                statement
-                    .execute(params![*row as i64, fingerprint, to, client_ref])
-                    .map_err(|e| error(&self.path, e))?;
+                .prepare_cached(sql)
+                .map_err(|e| error(path, e))?;
+            let numbers: Vec<i64> = chunk.iter().map(|(row, ..)| *row as i64).collect();
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 4);
+            for ((_, fingerprint, to, client_ref), number) in chunk.iter().zip(&numbers) {
+                values.extend([number as &dyn ToSql, fingerprint, to, client_ref]);
             }
+            statement
+                .execute(values.as_slice())
+                .map_err(|e| error(path, e))?;
         }
-        transaction.commit().map_err(|e| error(&self.path, e))
+        transaction.commit().map_err(|e| error(path, e))
     }
 
-    /// Commits the outcomes of rows in flight: `(row, state, failures as JSON)`.
+    /// Commits the outcomes of rows in flight: `(row, state, failures as JSON)`. One
+    /// transaction: the rows of each state without failures (most of them: accepted) in a few
+    /// statements, a row with failures in one of its own.
     pub fn record(&mut self, rows: &[(u64, State, Option<String>)]) -> Result<(), JournalError> {
-        let transaction = self
-            .connection
-            .transaction()
-            .map_err(|e| error(&self.path, e))?;
+        let path = &self.path;
+        let transaction = self.connection.transaction().map_err(|e| error(path, e))?;
+        let states = [
+            State::Accepted,
+            State::Rejected,
+            State::NotSent,
+            State::Uncertain,
+            State::InFlight,
+        ];
+        for state in states {
+            let numbers: Vec<i64> = rows
+                .iter()
+                .filter(|(_, s, failures)| *s == state && failures.is_none())
+                .map(|(row, ..)| *row as i64)
+                .collect();
+            let mut rest = numbers.as_slice();
+            for size in statement_sizes(numbers.len()) {
+                let (chunk, after) = rest.split_at(size);
+                rest = after;
+                let mut statement = transaction
+                    .prepare_cached(sql_of(&self.outcome_sql, size))
+                    .map_err(|e| error(path, e))?;
+                let name = state.as_str();
+                let mut values: Vec<&dyn ToSql> = Vec::with_capacity(size + 1);
+                values.push(&name);
+                values.extend(chunk.iter().map(|number| number as &dyn ToSql));
+                statement
+                    .execute(values.as_slice())
+                    .map_err(|e| error(path, e))?;
+            }
+        }
         {
             let mut statement = transaction
                 .prepare_cached("UPDATE rows SET state = ?2, failures = ?3 WHERE row = ?1")
-                .map_err(|e| error(&self.path, e))?;
-            for (row, state, failures) in rows {
+                .map_err(|e| error(path, e))?;
+            for (row, state, failures) in rows.iter().filter(|(.., f)| f.is_some()) {
                 statement
                     .execute(params![*row as i64, state.as_str(), failures])
-                    .map_err(|e| error(&self.path, e))?;
+                    .map_err(|e| error(path, e))?;
             }
         }
-        transaction.commit().map_err(|e| error(&self.path, e))
+        transaction.commit().map_err(|e| error(path, e))
     }
 
     fn error(&self, source: rusqlite::Error) -> JournalError {
         error(&self.path, source)
     }
+}
+
+/// The statement text for `size` rows (one of [`statement_sizes`]).
+fn sql_of(statements: &[(usize, String)], size: usize) -> &str {
+    statements
+        .iter()
+        .find(|(n, _)| *n == size)
+        .map_or("", |(_, sql)| sql.as_str())
 }
 
 fn error(path: &Path, source: rusqlite::Error) -> JournalError {
@@ -375,6 +462,58 @@ mod tests {
             Journal::open(&path, "https://services.dynmark.com as someone", false),
             Err(JournalError::OtherService { .. })
         ));
+    }
+
+    #[test]
+    fn a_call_of_any_size_is_written_in_few_statements_and_read_back_row_by_row() {
+        assert_eq!(statement_sizes(250).collect::<Vec<_>>(), [128, 64, 32, 16, 8, 2]);
+        assert_eq!(statement_sizes(1).collect::<Vec<_>>(), [1]);
+        assert_eq!(statement_sizes(0).count(), 0);
+        assert_eq!(statement_sizes(300).sum::<usize>(), 300);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("job.sqlite");
+        let service = "http://127.0.0.1:1 as sandbox-user";
+        let refs: Vec<String> = (1..=251).map(|row| format!("r-{row}")).collect();
+        {
+            let mut journal = Journal::open(&path, service, false).expect("open");
+            let rows: Vec<_> = (1..=251u64)
+                .map(|row| {
+                    let client_ref = (row % 2 == 0).then(|| refs[row as usize - 1].as_str());
+                    (row, row as i64 * 10, "447700900000", client_ref)
+                })
+                .collect();
+            journal.in_flight(&rows).expect("in flight");
+            let mut outcomes: Vec<_> = (1..=251u64)
+                .map(|row| (row, State::Accepted, None))
+                .collect();
+            outcomes[6] = (7, State::Rejected, Some("[{\"failureCode\":\"X\"}]".into()));
+            outcomes[7] = (8, State::NotSent, None);
+            outcomes.truncate(250);
+            journal.record(&outcomes).expect("record");
+        }
+        let journal = Journal::open(&path, service, false).expect("reopen");
+        assert_eq!(journal.interrupted(), 1, "row 251 had no outcome");
+        let entry = |row| journal.entry(row).expect("entry").expect("an entry");
+        assert_eq!(entry(1).state, State::Accepted);
+        assert_eq!(entry(250).fingerprint, 2500);
+        assert_eq!(entry(7).state, State::Rejected);
+        assert_eq!(entry(8).state, State::NotSent);
+        assert_eq!(entry(251).state, State::Uncertain);
+        let (client_ref, failures): (Option<String>, Option<String>) = journal
+            .connection
+            .query_row(
+                "SELECT client_ref, failures FROM rows WHERE row = 4",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("row 4");
+        assert_eq!((client_ref.as_deref(), failures), (Some("r-4"), None));
+        let failures: Option<String> = journal
+            .connection
+            .query_row("SELECT failures FROM rows WHERE row = 7", [], |r| r.get(0))
+            .expect("row 7");
+        assert_eq!(failures.as_deref(), Some("[{\"failureCode\":\"X\"}]"));
     }
 
     #[test]
