@@ -16,15 +16,29 @@ use futures_util::{Stream, StreamExt as _};
 /// What the job is told, in order.
 #[derive(Debug)]
 pub enum Step {
-    /// A call is about to be written with these messages (their numbers as handed in, from 0).
-    CallStarting(Vec<usize>),
+    /// Call number `call` is about to be written with `messages` (their numbers as handed in,
+    /// from 0).
+    CallStarting {
+        /// The call's number in this send.
+        call: usize,
+        /// Its messages.
+        messages: Vec<usize>,
+    },
     /// A call announced with [`Step::CallStarting`] was not written after all (a stop came
     /// first): its messages are not in flight any more.
-    CallReleased(Vec<usize>),
+    CallReleased {
+        /// The call's number.
+        call: usize,
+        /// Its messages.
+        messages: Vec<usize>,
+    },
     /// What became of one message.
     Outcome(Box<MessageOutcome<Message>>),
     /// A call is over: every message it carried has had its outcome.
-    CallFinished,
+    CallFinished {
+        /// The call's number.
+        call: usize,
+    },
 }
 
 /// Sends `messages` through `client`, telling `handle` each [`Step`]. Messages are taken from
@@ -48,10 +62,16 @@ pub async fn send<E>(
         .events();
     while let Some(event) = events.next().await {
         let step = match event {
-            Event::CallStarting { items, .. } => Step::CallStarting(items),
-            Event::CallReleased { items, .. } => Step::CallReleased(items),
+            Event::CallStarting { call, items, .. } => Step::CallStarting {
+                call,
+                messages: items,
+            },
+            Event::CallReleased { call, items, .. } => Step::CallReleased {
+                call,
+                messages: items,
+            },
             Event::Outcome(outcome) => Step::Outcome(Box::new(outcome)),
-            Event::CallFinished { .. } => Step::CallFinished,
+            Event::CallFinished { call, .. } => Step::CallFinished { call },
             // An event this version does not know says nothing about the journal.
             _ => continue,
         };

@@ -2,10 +2,12 @@
 //! run again without sending anything twice.
 //!
 //! Dynmark has no idempotency key: only a local record can say what went out. Before a call's
-//! request is written, its rows are committed as `inFlight`; once the call is answered (or fails),
-//! their outcomes replace that. A run that finds `inFlight` rows (the last one was killed with
-//! calls in flight) makes them `uncertain`: they may have reached the service. A row without an
-//! entry never went out.
+//! request is written, the call is committed as in flight: one entry in `calls` holding its rows
+//! (number, fingerprint, `to`, `clientRef`), so that the sending thread writes one record per
+//! call, not one per row. Once the call is answered (or fails), its rows' outcomes go into `rows`
+//! and its entry leaves `calls`, in one transaction. A run that finds entries in `calls` (the
+//! last one was killed with calls in flight) makes their rows `uncertain`: they may have reached
+//! the service. A row without an entry never went out.
 //!
 //! Running again: `accepted` rows are skipped, `uncertain` ones listed and not sent (unless the
 //! caller says to), `rejected` and `notSent` ones sent again. Each row is identified by its
@@ -17,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use dynmark_api::Message;
 use rusqlite::types::ToSql;
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, OptionalExtension as _};
 
 /// The most rows one statement writes: a call's rows go in statements of 128, 64, ..., 1 rows
 /// (SQLite's cost is per statement run far more than per row, and a few sizes keep the
@@ -36,26 +38,92 @@ fn statement_sizes(mut rows: usize) -> impl Iterator<Item = usize> {
     })
 }
 
-/// `INSERT` of `n` rows in flight.
-fn in_flight_sql(n: usize) -> String {
+/// `INSERT` (or replace) of `n` rows' entries.
+fn rows_sql(n: usize) -> String {
     let mut sql = String::from(
         "INSERT OR REPLACE INTO rows (row, fingerprint, state, \"to\", client_ref, failures) VALUES ",
     );
     for i in 0..n {
         sql.push_str(if i == 0 { "" } else { "," });
-        sql.push_str("(?,?,'inFlight',?,?,NULL)");
+        sql.push_str("(?,?,?,?,?,?)");
     }
     sql
 }
 
-/// `UPDATE` of `n` rows to one state, with no failures.
-fn outcome_sql(n: usize) -> String {
-    let mut sql = String::from("UPDATE rows SET state = ?1, failures = NULL WHERE row IN (");
-    for i in 0..n {
-        sql.push_str(if i == 0 { "?" } else { ",?" });
+/// A row of a call in flight: `(row, fingerprint, to, clientRef)`.
+pub type InFlightRow<'a> = (u64, i64, &'a str, Option<&'a str>);
+
+/// A row's entry, as a call's outcome writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowEntry {
+    /// The row, from 1.
+    pub row: u64,
+    /// Its message's fingerprint.
+    pub fingerprint: i64,
+    /// What became of it.
+    pub state: State,
+    /// Its `to`.
+    pub to: String,
+    /// Its `clientRef`.
+    pub client_ref: Option<String>,
+    /// The service's failures, as JSON (rejected rows).
+    pub failures: Option<String>,
+}
+
+/// A call's rows as the `calls` table holds them: for each, the row and the fingerprint (8 bytes
+/// each, little-endian), then `to` and `clientRef` as a 4-byte length and UTF-8 (a length of
+/// `u32::MAX` for no `clientRef`).
+fn encode_call(rows: &[InFlightRow<'_>]) -> Vec<u8> {
+    let mut blob = Vec::with_capacity(rows.len() * 48);
+    for (row, fingerprint, to, client_ref) in rows {
+        blob.extend_from_slice(&row.to_le_bytes());
+        blob.extend_from_slice(&fingerprint.to_le_bytes());
+        for text in [Some(*to), *client_ref] {
+            match text {
+                Some(text) => {
+                    let length = u32::try_from(text.len()).unwrap_or(u32::MAX - 1);
+                    blob.extend_from_slice(&length.to_le_bytes());
+                    blob.extend_from_slice(&text.as_bytes()[..length as usize]);
+                }
+                None => blob.extend_from_slice(&u32::MAX.to_le_bytes()),
+            }
+        }
     }
-    sql.push(')');
-    sql
+    blob
+}
+
+/// The rows of a call written by [`encode_call`], as uncertain entries; `None` when the blob is
+/// not one.
+fn decode_call(mut blob: &[u8]) -> Option<Vec<RowEntry>> {
+    fn take<'a>(blob: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = blob.split_at_checked(n)?;
+        *blob = rest;
+        Some(head)
+    }
+    fn text(blob: &mut &[u8]) -> Option<Option<String>> {
+        let length = u32::from_le_bytes(take(blob, 4)?.try_into().ok()?);
+        if length == u32::MAX {
+            return Some(None);
+        }
+        let bytes = take(blob, length as usize)?;
+        Some(Some(String::from_utf8(bytes.to_vec()).ok()?))
+    }
+    let mut rows = Vec::new();
+    while !blob.is_empty() {
+        let row = u64::from_le_bytes(take(&mut blob, 8)?.try_into().ok()?);
+        let fingerprint = i64::from_le_bytes(take(&mut blob, 8)?.try_into().ok()?);
+        let to = text(&mut blob)?.unwrap_or_default();
+        let client_ref = text(&mut blob)?;
+        rows.push(RowEntry {
+            row,
+            fingerprint,
+            state: State::Uncertain,
+            to,
+            client_ref,
+            failures: None,
+        });
+    }
+    Some(rows)
 }
 
 /// What the journal says of a row.
@@ -132,6 +200,17 @@ pub enum JournalError {
         /// What this run sends to.
         service: String,
     },
+    /// An earlier write failed (this error's text): the journal takes no more.
+    #[error("{0}")]
+    Stopped(String),
+    /// A call in flight that cannot be read back.
+    #[error("journal {path}: the call in flight numbered {call} cannot be read")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The call's number in the journal.
+        call: i64,
+    },
     /// A state this version does not know.
     #[error("journal {path}: row {row} has the unknown state `{state}`")]
     UnknownState {
@@ -153,8 +232,7 @@ pub struct Journal {
     /// The highest row with an entry when the run began: rows after it have none (no query).
     last_row: u64,
     /// The statements' text by size ([`statement_sizes`]), made once.
-    in_flight_sql: Vec<(usize, String)>,
-    outcome_sql: Vec<(usize, String)>,
+    rows_sql: Vec<(usize, String)>,
 }
 
 impl Journal {
@@ -209,6 +287,7 @@ impl Journal {
                      client_ref TEXT,
                      failures TEXT
                  );
+                 CREATE TABLE IF NOT EXISTS calls (call INTEGER PRIMARY KEY, rows BLOB NOT NULL);
                  INSERT OR IGNORE INTO job (key, value) VALUES ('version', '1');
                  COMMIT;",
             )
@@ -237,26 +316,61 @@ impl Journal {
                     .map_err(sqlite)?;
             }
         }
-        let interrupted = connection
+        // Room for every statement size, and the lookups.
+        connection.set_prepared_statement_cache_capacity(32);
+        let mut journal = Journal {
+            path: path.to_owned(),
+            connection,
+            interrupted: 0,
+            last_row: 0,
+            rows_sql: (0..=ROWS_PER_STATEMENT.ilog2())
+                .map(|power| 1usize << power)
+                .map(|n| (n, rows_sql(n)))
+                .collect(),
+        };
+        journal.interrupted = journal.settle_calls_in_flight()?;
+        let last_row: Option<i64> = journal
+            .connection
+            .query_row("SELECT MAX(row) FROM rows", [], |r| r.get(0))
+            .map_err(sqlite)?;
+        journal.last_row = last_row.map_or(0, |row| row.max(0) as u64);
+        Ok(journal)
+    }
+
+    /// The rows of the calls an earlier run left in flight become uncertain (and rows an
+    /// earlier version left `inFlight`): how many.
+    fn settle_calls_in_flight(&mut self) -> Result<u64, JournalError> {
+        let path = &self.path;
+        let transaction = self.connection.transaction().map_err(|e| error(path, e))?;
+        let mut interrupted = transaction
             .execute(
                 "UPDATE rows SET state = 'uncertain' WHERE state = 'inFlight'",
                 [],
             )
-            .map_err(sqlite)? as u64;
-        let last_row: Option<i64> = connection
-            .query_row("SELECT MAX(row) FROM rows", [], |r| r.get(0))
-            .map_err(sqlite)?;
-        // Room for every statement size of both kinds, and the lookups.
-        connection.set_prepared_statement_cache_capacity(32);
-        let sizes = || (0..=ROWS_PER_STATEMENT.ilog2()).map(|power| 1usize << power);
-        Ok(Journal {
-            path: path.to_owned(),
-            connection,
-            interrupted,
-            last_row: last_row.map_or(0, |row| row.max(0) as u64),
-            in_flight_sql: sizes().map(|n| (n, in_flight_sql(n))).collect(),
-            outcome_sql: sizes().map(|n| (n, outcome_sql(n))).collect(),
-        })
+            .map_err(|e| error(path, e))? as u64;
+        let calls: Vec<(i64, Vec<u8>)> = {
+            let mut statement = transaction
+                .prepare("SELECT call, rows FROM calls ORDER BY call")
+                .map_err(|e| error(path, e))?;
+            statement
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(|e| error(path, e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| error(path, e))?
+        };
+        for (call, blob) in calls {
+            let rows = decode_call(&blob).ok_or_else(|| JournalError::Unreadable {
+                path: path.clone(),
+                call,
+            })?;
+            interrupted += rows.len() as u64;
+            write_rows(&transaction, &self.rows_sql, &rows).map_err(|e| error(path, e))?;
+        }
+        transaction
+            .execute("DELETE FROM calls", [])
+            .map_err(|e| error(path, e))?;
+        transaction.commit().map_err(|e| error(path, e))?;
+        Ok(interrupted)
     }
 
     /// How many rows an earlier run left in flight (they are uncertain now).
@@ -289,77 +403,34 @@ impl Journal {
             .transpose()
     }
 
-    /// Commits `rows` (`(row, fingerprint, to, clientRef)`) as in flight: call it before their
-    /// call's request is written. One transaction, a few statements of many rows each.
-    pub fn in_flight(
-        &mut self,
-        rows: &[(u64, i64, &str, Option<&str>)],
-    ) -> Result<(), JournalError> {
+    /// Commits a call's `rows` as in flight: call it before the call's request is written. One
+    /// record for the whole call; the number it is known by in the journal comes back, for
+    /// [`record`](Self::record).
+    pub fn in_flight(&mut self, rows: &[InFlightRow<'_>]) -> Result<i64, JournalError> {
         let path = &self.path;
-        let transaction = self.connection.transaction().map_err(|e| error(path, e))?;
-        let mut rest = rows;
-        for size in statement_sizes(rows.len()) {
-            let (chunk, after) = rest.split_at(size);
-            rest = after;
-            let sql = sql_of(&self.in_flight_sql, size);
-            let mut statement = transaction
-                .prepare_cached(sql)
-                .map_err(|e| error(path, e))?;
-            let numbers: Vec<i64> = chunk.iter().map(|(row, ..)| *row as i64).collect();
-            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 4);
-            for ((_, fingerprint, to, client_ref), number) in chunk.iter().zip(&numbers) {
-                values.extend([number as &dyn ToSql, fingerprint, to, client_ref]);
-            }
-            statement
-                .execute(values.as_slice())
-                .map_err(|e| error(path, e))?;
-        }
-        transaction.commit().map_err(|e| error(path, e))
+        let mut statement = self
+            .connection
+            .prepare_cached("INSERT INTO calls (rows) VALUES (?1)")
+            .map_err(|e| error(path, e))?;
+        statement
+            .execute([encode_call(rows)])
+            .map_err(|e| error(path, e))?;
+        Ok(self.connection.last_insert_rowid())
     }
 
-    /// Commits the outcomes of rows in flight: `(row, state, failures as JSON)`. One
-    /// transaction: the rows of each state without failures (most of them: accepted) in a few
-    /// statements, a row with failures in one of its own.
-    pub fn record(&mut self, rows: &[(u64, State, Option<String>)]) -> Result<(), JournalError> {
+    /// Commits rows' outcomes and takes the calls `finished` (numbers from
+    /// [`in_flight`](Self::in_flight)) off the calls in flight, in one transaction: a call's
+    /// outcomes and its end are committed together or not at all.
+    pub fn record(&mut self, rows: &[RowEntry], finished: &[i64]) -> Result<(), JournalError> {
         let path = &self.path;
         let transaction = self.connection.transaction().map_err(|e| error(path, e))?;
-        let states = [
-            State::Accepted,
-            State::Rejected,
-            State::NotSent,
-            State::Uncertain,
-            State::InFlight,
-        ];
-        for state in states {
-            let numbers: Vec<i64> = rows
-                .iter()
-                .filter(|(_, s, failures)| *s == state && failures.is_none())
-                .map(|(row, ..)| *row as i64)
-                .collect();
-            let mut rest = numbers.as_slice();
-            for size in statement_sizes(numbers.len()) {
-                let (chunk, after) = rest.split_at(size);
-                rest = after;
-                let mut statement = transaction
-                    .prepare_cached(sql_of(&self.outcome_sql, size))
-                    .map_err(|e| error(path, e))?;
-                let name = state.as_str();
-                let mut values: Vec<&dyn ToSql> = Vec::with_capacity(size + 1);
-                values.push(&name);
-                values.extend(chunk.iter().map(|number| number as &dyn ToSql));
-                statement
-                    .execute(values.as_slice())
-                    .map_err(|e| error(path, e))?;
-            }
-        }
+        write_rows(&transaction, &self.rows_sql, rows).map_err(|e| error(path, e))?;
         {
             let mut statement = transaction
-                .prepare_cached("UPDATE rows SET state = ?2, failures = ?3 WHERE row = ?1")
+                .prepare_cached("DELETE FROM calls WHERE call = ?1")
                 .map_err(|e| error(path, e))?;
-            for (row, state, failures) in rows.iter().filter(|(.., f)| f.is_some()) {
-                statement
-                    .execute(params![*row as i64, state.as_str(), failures])
-                    .map_err(|e| error(path, e))?;
+            for call in finished {
+                statement.execute([call]).map_err(|e| error(path, e))?;
             }
         }
         transaction.commit().map_err(|e| error(path, e))
@@ -367,6 +438,40 @@ impl Journal {
 
     fn error(&self, source: rusqlite::Error) -> JournalError {
         error(&self.path, source)
+    }
+}
+
+/// Writes `rows`' entries (replacing older ones) in statements of many rows.
+fn write_rows(
+    connection: &Connection,
+    statements: &[(usize, String)],
+    rows: &[RowEntry],
+) -> rusqlite::Result<()> {
+    let mut rest = rows;
+    for size in statement_sizes(rows.len()) {
+        let (chunk, after) = rest.split_at(size);
+        rest = after;
+        let mut statement = connection.prepare_cached(sql_of(statements, size))?;
+        let numbers: Vec<i64> = chunk.iter().map(|entry| entry.row as i64).collect();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 6);
+        for (entry, number) in chunk.iter().zip(&numbers) {
+            values.extend([
+                number as &dyn ToSql,
+                &entry.fingerprint,
+                &entry.state,
+                &entry.to,
+                &entry.client_ref,
+                &entry.failures,
+            ]);
+        }
+        statement.execute(values.as_slice())?;
+    }
+    Ok(())
+}
+
+impl ToSql for State {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.as_str().to_sql()
     }
 }
 
@@ -414,6 +519,17 @@ impl std::io::Write for Fnv {
 mod tests {
     use super::*;
 
+    fn entry(row: u64, state: State, failures: Option<&str>) -> RowEntry {
+        RowEntry {
+            row,
+            fingerprint: row as i64 * 11,
+            state,
+            to: "447700900000".into(),
+            client_ref: None,
+            failures: failures.map(str::to_owned),
+        }
+    }
+
     #[test]
     fn rows_in_flight_when_a_run_ends_are_uncertain_in_the_next() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -422,18 +538,23 @@ mod tests {
         {
             let mut journal = Journal::open(&path, service, false).expect("open");
             assert_eq!(journal.interrupted(), 0);
-            journal
+            let first = journal
                 .in_flight(&[
                     (1, 11, "447700900000", Some("a")),
                     (2, 22, "447700900111", None),
-                    (3, 33, "1", None),
                 ])
                 .expect("in flight");
             journal
-                .record(&[
-                    (1, State::Accepted, None),
-                    (2, State::Rejected, Some("[]".into())),
-                ])
+                .in_flight(&[(3, 33, "1", Some("c"))])
+                .expect("in flight");
+            journal
+                .record(
+                    &[
+                        entry(1, State::Accepted, None),
+                        entry(2, State::Rejected, Some("[]")),
+                    ],
+                    &[first],
+                )
                 .expect("record");
             // What a run asks is what the journal said when it began.
             assert_eq!(journal.entry(3).expect("entry"), None);
@@ -457,6 +578,24 @@ mod tests {
                 fingerprint: 33
             })
         );
+        // The uncertain row keeps what the call carried.
+        let (to, client_ref): (String, Option<String>) = journal
+            .connection
+            .query_row(
+                "SELECT \"to\", client_ref FROM rows WHERE row = 3",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("row 3");
+        assert_eq!((to.as_str(), client_ref.as_deref()), ("1", Some("c")));
+        drop(journal);
+        // Settled once: the next run finds no call in flight.
+        let journal = Journal::open(&path, service, true).expect("reopen");
+        assert_eq!(journal.interrupted(), 0);
+        assert_eq!(
+            journal.entry(3).expect("entry").map(|e| e.state),
+            Some(State::Uncertain)
+        );
         drop(journal);
         assert!(matches!(
             Journal::open(&path, "https://services.dynmark.com as someone", false),
@@ -465,8 +604,42 @@ mod tests {
     }
 
     #[test]
-    fn a_call_of_any_size_is_written_in_few_statements_and_read_back_row_by_row() {
-        assert_eq!(statement_sizes(250).collect::<Vec<_>>(), [128, 64, 32, 16, 8, 2]);
+    fn a_call_is_one_record_and_its_rows_round_trip() {
+        let rows = [
+            (1, -5, "447700900000", Some("é, \"quoted\"")),
+            (u64::MAX >> 1, i64::MIN, "", None),
+        ];
+        let decoded = decode_call(&encode_call(&rows)).expect("decodes");
+        assert_eq!(decoded.len(), 2);
+        assert_eq!(
+            (
+                decoded[0].row,
+                decoded[0].fingerprint,
+                decoded[0].to.as_str()
+            ),
+            (1, -5, "447700900000")
+        );
+        assert_eq!(decoded[0].client_ref.as_deref(), Some("é, \"quoted\""));
+        assert_eq!(
+            (decoded[1].row, decoded[1].client_ref.as_ref()),
+            (u64::MAX >> 1, None)
+        );
+        assert!(decoded.iter().all(|row| row.state == State::Uncertain));
+        let blob = encode_call(&rows);
+        assert_eq!(
+            decode_call(&blob[..blob.len() - 1]),
+            None,
+            "a cut blob is refused"
+        );
+        assert_eq!(decode_call(&[]), Some(Vec::new()));
+    }
+
+    #[test]
+    fn outcomes_of_any_number_of_rows_are_written_in_few_statements() {
+        assert_eq!(
+            statement_sizes(250).collect::<Vec<_>>(),
+            [128, 64, 32, 16, 8, 2]
+        );
         assert_eq!(statement_sizes(1).collect::<Vec<_>>(), [1]);
         assert_eq!(statement_sizes(0).count(), 0);
         assert_eq!(statement_sizes(300).sum::<usize>(), 300);
@@ -474,32 +647,24 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("job.sqlite");
         let service = "http://127.0.0.1:1 as sandbox-user";
-        let refs: Vec<String> = (1..=251).map(|row| format!("r-{row}")).collect();
         {
             let mut journal = Journal::open(&path, service, false).expect("open");
-            let rows: Vec<_> = (1..=251u64)
-                .map(|row| {
-                    let client_ref = (row % 2 == 0).then(|| refs[row as usize - 1].as_str());
-                    (row, row as i64 * 10, "447700900000", client_ref)
-                })
-                .collect();
-            journal.in_flight(&rows).expect("in flight");
             let mut outcomes: Vec<_> = (1..=251u64)
-                .map(|row| (row, State::Accepted, None))
+                .map(|row| entry(row, State::Accepted, None))
                 .collect();
-            outcomes[6] = (7, State::Rejected, Some("[{\"failureCode\":\"X\"}]".into()));
-            outcomes[7] = (8, State::NotSent, None);
-            outcomes.truncate(250);
-            journal.record(&outcomes).expect("record");
+            outcomes[6] = entry(7, State::Rejected, Some("[{\"failureCode\":\"X\"}]"));
+            outcomes[7] = entry(8, State::NotSent, None);
+            outcomes[3].client_ref = Some("r-4".into());
+            journal.record(&outcomes, &[]).expect("record");
         }
         let journal = Journal::open(&path, service, false).expect("reopen");
-        assert_eq!(journal.interrupted(), 1, "row 251 had no outcome");
+        assert_eq!(journal.interrupted(), 0);
         let entry = |row| journal.entry(row).expect("entry").expect("an entry");
         assert_eq!(entry(1).state, State::Accepted);
-        assert_eq!(entry(250).fingerprint, 2500);
+        assert_eq!(entry(251).state, State::Accepted);
+        assert_eq!(entry(250).fingerprint, 2750);
         assert_eq!(entry(7).state, State::Rejected);
         assert_eq!(entry(8).state, State::NotSent);
-        assert_eq!(entry(251).state, State::Uncertain);
         let (client_ref, failures): (Option<String>, Option<String>) = journal
             .connection
             .query_row(

@@ -14,6 +14,7 @@
 
 mod check;
 mod cli;
+mod committer;
 mod credentials;
 mod engine;
 mod fields;

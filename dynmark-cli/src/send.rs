@@ -6,7 +6,7 @@
 //! written, and outcomes are committed when the call is over.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::task::{Poll, ready};
 use std::time::Duration;
 
@@ -15,9 +15,10 @@ use dynmark_api::{
 };
 
 use crate::cli::SendArgs;
+use crate::committer::Committer;
 use crate::engine::{self, Step};
 use crate::input::{Row, Rows};
-use crate::journal::{self, Journal, State};
+use crate::journal::{self, Journal, RowEntry, State};
 use crate::outcome::{ReportRow, RowOutcome};
 use crate::output::Output;
 use crate::{Fatal, credentials};
@@ -181,15 +182,33 @@ struct Pending {
     announced: bool,
 }
 
+impl Pending {
+    /// Its journal entry, as `state`.
+    fn entry(&self, state: State, failures: Option<String>) -> RowEntry {
+        RowEntry {
+            row: self.line.row,
+            fingerprint: self.fingerprint,
+            state,
+            to: self.line.to.clone().unwrap_or_default(),
+            client_ref: self.line.client_ref.clone(),
+            failures,
+        }
+    }
+}
+
 /// The state of a send, shared by the row reader and the event handler.
 struct Job {
     output: Output,
-    journal: Option<Journal>,
+    journal: Option<Committer>,
     resend_uncertain: bool,
     /// By the number the library knows the message by.
     pending: PendingRows,
     /// Outcomes to commit when the call is over.
-    to_commit: Vec<(u64, State, Option<String>)>,
+    to_commit: Vec<RowEntry>,
+    /// The journal's numbers of the calls in flight, by the library's.
+    calls: HashMap<usize, i64>,
+    /// Calls over, to commit with the outcomes.
+    finished_calls: Vec<i64>,
     next_sequence: u64,
     /// A call failed (or a row may have reached the service).
     call_failed: bool,
@@ -255,8 +274,8 @@ impl Job {
 
     fn handle(&mut self, step: Step) -> Result<(), Fatal> {
         match step {
-            Step::CallStarting(messages) => {
-                if let Some(journal) = &mut self.journal {
+            Step::CallStarting { call, messages } => {
+                if let Some(journal) = &self.journal {
                     let rows: Vec<_> = messages
                         .iter()
                         .filter_map(|index| self.pending.get(*index))
@@ -269,7 +288,8 @@ impl Job {
                             )
                         })
                         .collect();
-                    journal.in_flight(&rows).map_err(Fatal::usage_of)?;
+                    let number = journal.in_flight(&rows).map_err(Fatal::usage_of)?;
+                    self.calls.insert(call, number);
                 }
                 // Only once the journal says so: if it cannot, the call is never written.
                 for index in messages {
@@ -279,17 +299,17 @@ impl Job {
                 }
                 Ok(())
             }
-            Step::CallReleased(messages) => {
+            Step::CallReleased { call, messages } => {
                 for index in messages {
                     if let Some(pending) = self.pending.get_mut(index)
                         && pending.announced
                     {
                         pending.announced = false;
-                        self.to_commit
-                            .push((pending.line.row, State::NotSent, None));
+                        let entry = pending.entry(State::NotSent, None);
+                        self.to_commit.push(entry);
                     }
                 }
-                self.commit()
+                self.finish_call(call)
             }
             Step::Outcome(outcome) => {
                 let Some(pending) = self.pending.remove(outcome.index) else {
@@ -320,7 +340,7 @@ impl Job {
                             }
                             _ => None,
                         };
-                        self.to_commit.push((pending.line.row, state, failures));
+                        self.to_commit.push(pending.entry(state, failures));
                     }
                 }
                 if let Outcome::NotSent { reason } = &outcome
@@ -338,17 +358,29 @@ impl Job {
                 }
                 self.finish(pending.sequence, line)
             }
-            Step::CallFinished => self.commit(),
+            Step::CallFinished { call } => self.finish_call(call),
         }
     }
 
+    /// Call `call` (the library's number) is over: commits the outcomes so far with its end.
+    fn finish_call(&mut self, call: usize) -> Result<(), Fatal> {
+        if let Some(number) = self.calls.remove(&call) {
+            self.finished_calls.push(number);
+        }
+        self.commit()
+    }
+
+    /// Queues the outcomes so far and the calls finished to be committed.
     fn commit(&mut self) -> Result<(), Fatal> {
-        if let Some(journal) = &mut self.journal
-            && !self.to_commit.is_empty()
+        if let Some(journal) = &self.journal
+            && !(self.to_commit.is_empty() && self.finished_calls.is_empty())
         {
-            journal.record(&self.to_commit).map_err(Fatal::usage_of)?;
+            let rows = std::mem::take(&mut self.to_commit);
+            let finished = std::mem::take(&mut self.finished_calls);
+            journal.record(rows, finished).map_err(Fatal::usage_of)?;
         }
         self.to_commit.clear();
+        self.finished_calls.clear();
         Ok(())
     }
 
@@ -399,12 +431,18 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
             }
         ));
     }
+    let journal = journal
+        .map(Committer::start)
+        .transpose()
+        .map_err(Fatal::usage)?;
     let job = RefCell::new(Job {
         output,
         journal,
         resend_uncertain: args.resend_uncertain,
         pending: PendingRows::default(),
         to_commit: Vec::new(),
+        calls: HashMap::new(),
+        finished_calls: Vec::new(),
         next_sequence: 0,
         call_failed: false,
         fatal: None,
@@ -497,11 +535,19 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
         };
         if pending.announced {
             job.call_failed = true;
-            job.to_commit.push((pending.line.row, state, None));
+            let entry = pending.entry(state, None);
+            job.to_commit.push(entry);
         }
         job.finish(pending.sequence, pending.line.with(outcome, reason))?;
     }
+    // Their calls are settled: each row of them has its entry now.
+    job.finished_calls
+        .extend(job.calls.drain().map(|(_, number)| number));
     job.commit()?;
+    // Every outcome committed before the summary says so.
+    if let Some(journal) = job.journal.take() {
+        journal.finish().map_err(Fatal::usage_of)?;
+    }
     let summary = job.output.finish().map_err(Fatal::usage_of)?;
     println!("{summary}");
     if let Some(fatal) = job.fatal {
