@@ -2,7 +2,8 @@
 //! call is written; outcomes committed on a thread of their own, so that the sending thread
 //! goes on preparing the next calls meanwhile.
 //!
-//! Outcomes are committed in the order their calls finished, each call's in one transaction.
+//! Outcomes are committed in the order their calls finished, each call's in one transaction
+//! (with those of the calls that finished while the last one was being committed).
 //! Until one is committed its rows are in flight in the file, so a kill in between makes them
 //! uncertain, never lost. The first error stops the thread; every later use of the journal
 //! returns it, so nothing more is sent.
@@ -37,7 +38,13 @@ impl Committer {
             std::thread::Builder::new()
                 .name("dynmark-journal".into())
                 .spawn(move || {
-                    for (rows, finished) in outcomes {
+                    while let Ok((mut rows, mut finished)) = outcomes.recv() {
+                        // What queued up meanwhile goes in the same transaction (each call's
+                        // outcomes and end still together): fewer commits when it falls behind.
+                        while let Ok((more, done)) = outcomes.try_recv() {
+                            rows.extend(more);
+                            finished.extend(done);
+                        }
                         if let Err(error) = lock(&journal).record(&rows, &finished) {
                             *lock(&failed) = Some(error);
                             return;
