@@ -2,12 +2,17 @@
 //! run again without sending anything twice.
 //!
 //! Dynmark has no idempotency key: only a local record can say what went out. Before a call's
-//! request is written, the call is committed as in flight: one entry in `calls` holding its rows
-//! (number, fingerprint, `to`, `clientRef`), so that the sending thread writes one record per
-//! call, not one per row. Once the call is answered (or fails), its rows' outcomes go into `rows`
-//! and its entry leaves `calls`, in one transaction. A run that finds entries in `calls` (the
-//! last one was killed with calls in flight) makes their rows `uncertain`: they may have reached
-//! the service. A row without an entry never went out.
+//! request is written, the call is committed as in flight: one record in `calls` holding its
+//! rows (number, fingerprint, `to`, `clientRef`; see [`encode_call`]), not one record per row.
+//! Once the call is answered (or fails), it is marked done and the rows that were *not* accepted
+//! get an entry of their own in `rows` (rejected, not sent, uncertain), in one transaction: a
+//! row of a done call without an entry of its own was accepted. So a job where every row is
+//! accepted writes two small records per call, whatever its size.
+//!
+//! A run that finds calls still in flight (the last one was killed with calls in flight) makes
+//! their rows `uncertain` entries: they may have reached the service. A row in no call and
+//! without an entry never went out. A row sent in several runs is what its last call (or its
+//! entry, written after it) says: an accepted row's older entry is deleted when it is accepted.
 //!
 //! Running again: `accepted` rows are skipped, `uncertain` ones listed and not sent (unless the
 //! caller says to), `rejected` and `notSent` ones sent again. Each row is identified by its
@@ -19,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use dynmark_api::Message;
 use rusqlite::types::ToSql;
-use rusqlite::{Connection, OptionalExtension as _};
+use rusqlite::{Connection, OptionalExtension as _, params};
 
 /// The most rows one statement writes: a call's rows go in statements of 128, 64, ..., 1 rows
 /// (SQLite's cost is per statement run far more than per row, and a few sizes keep the
@@ -70,60 +75,30 @@ pub struct RowEntry {
     pub failures: Option<String>,
 }
 
-/// A call's rows as the `calls` table holds them: for each, the row and the fingerprint (8 bytes
-/// each, little-endian), then `to` and `clientRef` as a 4-byte length and UTF-8 (a length of
-/// `u32::MAX` for no `clientRef`).
-fn encode_call(rows: &[InFlightRow<'_>]) -> Vec<u8> {
-    let mut blob = Vec::with_capacity(rows.len() * 48);
-    for (row, fingerprint, to, client_ref) in rows {
-        blob.extend_from_slice(&row.to_le_bytes());
-        blob.extend_from_slice(&fingerprint.to_le_bytes());
-        for text in [Some(*to), *client_ref] {
-            match text {
-                Some(text) => {
-                    let length = u32::try_from(text.len()).unwrap_or(u32::MAX - 1);
-                    blob.extend_from_slice(&length.to_le_bytes());
-                    blob.extend_from_slice(&text.as_bytes()[..length as usize]);
-                }
-                None => blob.extend_from_slice(&u32::MAX.to_le_bytes()),
-            }
-        }
-    }
-    blob
+/// A call's rows as the `calls` table holds them (the column `rows`): a JSON array of
+/// `[row, fingerprint, to, clientRef or null]`, so that SQL can read them too (the view
+/// `row_states`).
+fn encode_call(rows: &[InFlightRow<'_>]) -> String {
+    // A slice of tuples of numbers and strings always serializes.
+    serde_json::to_string(rows).unwrap_or_default()
 }
 
-/// The rows of a call written by [`encode_call`], as uncertain entries; `None` when the blob is
+/// The rows of a call written by [`encode_call`], as uncertain entries; `None` when the text is
 /// not one.
-fn decode_call(mut blob: &[u8]) -> Option<Vec<RowEntry>> {
-    fn take<'a>(blob: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = blob.split_at_checked(n)?;
-        *blob = rest;
-        Some(head)
-    }
-    fn text(blob: &mut &[u8]) -> Option<Option<String>> {
-        let length = u32::from_le_bytes(take(blob, 4)?.try_into().ok()?);
-        if length == u32::MAX {
-            return Some(None);
-        }
-        let bytes = take(blob, length as usize)?;
-        Some(Some(String::from_utf8(bytes.to_vec()).ok()?))
-    }
-    let mut rows = Vec::new();
-    while !blob.is_empty() {
-        let row = u64::from_le_bytes(take(&mut blob, 8)?.try_into().ok()?);
-        let fingerprint = i64::from_le_bytes(take(&mut blob, 8)?.try_into().ok()?);
-        let to = text(&mut blob)?.unwrap_or_default();
-        let client_ref = text(&mut blob)?;
-        rows.push(RowEntry {
-            row,
-            fingerprint,
-            state: State::Uncertain,
-            to,
-            client_ref,
-            failures: None,
-        });
-    }
-    Some(rows)
+fn decode_call(text: &str) -> Option<Vec<RowEntry>> {
+    let rows: Vec<(u64, i64, String, Option<String>)> = serde_json::from_str(text).ok()?;
+    Some(
+        rows.into_iter()
+            .map(|(row, fingerprint, to, client_ref)| RowEntry {
+                row,
+                fingerprint,
+                state: State::Uncertain,
+                to,
+                client_ref,
+                failures: None,
+            })
+            .collect(),
+    )
 }
 
 /// What the journal says of a row.
@@ -203,8 +178,8 @@ pub enum JournalError {
     /// An earlier write failed (this error's text): the journal takes no more.
     #[error("{0}")]
     Stopped(String),
-    /// A call in flight that cannot be read back.
-    #[error("journal {path}: the call in flight numbered {call} cannot be read")]
+    /// A call whose rows cannot be read back.
+    #[error("journal {path}: the rows of call {call} cannot be read")]
     Unreadable {
         /// The file.
         path: PathBuf,
@@ -229,8 +204,13 @@ pub struct Journal {
     connection: Connection,
     /// Rows that were in flight when the last run ended (now uncertain).
     interrupted: u64,
-    /// The highest row with an entry when the run began: rows after it have none (no query).
+    /// The highest row with an entry or in a call when the run began: rows after it have none
+    /// (no query).
     last_row: u64,
+    /// The calls done before this run, oldest first: `(call, first row, last row)`.
+    done_calls: Vec<(i64, u64, u64)>,
+    /// The rows of the call read last (rows are asked for in order: most come from it).
+    read_call: std::cell::RefCell<Option<(i64, Vec<RowEntry>)>>,
     /// The statements' text by size ([`statement_sizes`]), made once.
     rows_sql: Vec<(usize, String)>,
 }
@@ -287,7 +267,25 @@ impl Journal {
                      client_ref TEXT,
                      failures TEXT
                  );
-                 CREATE TABLE IF NOT EXISTS calls (call INTEGER PRIMARY KEY, rows BLOB NOT NULL);
+                 CREATE TABLE IF NOT EXISTS calls (
+                     call INTEGER PRIMARY KEY,
+                     first_row INTEGER NOT NULL,
+                     last_row INTEGER NOT NULL,
+                     done INTEGER NOT NULL,
+                     rows TEXT NOT NULL
+                 );
+                 CREATE VIEW IF NOT EXISTS row_states AS
+                     SELECT row, state, fingerprint, \"to\", client_ref, failures FROM rows
+                     UNION ALL
+                     SELECT row, 'accepted', fingerprint, \"to\", client_ref, NULL FROM (
+                         SELECT item.value ->> 0 AS row, item.value ->> 1 AS fingerprint,
+                             item.value ->> 2 AS \"to\", item.value ->> 3 AS client_ref,
+                             MAX(calls.call) AS call
+                         FROM calls, json_each(calls.rows) AS item
+                         WHERE calls.done = 1
+                         GROUP BY row
+                     )
+                     WHERE row NOT IN (SELECT row FROM rows);
                  INSERT OR IGNORE INTO job (key, value) VALUES ('version', '1');
                  COMMIT;",
             )
@@ -323,6 +321,8 @@ impl Journal {
             connection,
             interrupted: 0,
             last_row: 0,
+            done_calls: Vec::new(),
+            read_call: std::cell::RefCell::new(None),
             rows_sql: (0..=ROWS_PER_STATEMENT.ilog2())
                 .map(|power| 1usize << power)
                 .map(|n| (n, rows_sql(n)))
@@ -331,9 +331,31 @@ impl Journal {
         journal.interrupted = journal.settle_calls_in_flight()?;
         let last_row: Option<i64> = journal
             .connection
-            .query_row("SELECT MAX(row) FROM rows", [], |r| r.get(0))
+            .query_row(
+                "SELECT MAX(m) FROM (SELECT MAX(row) AS m FROM rows \
+                 UNION ALL SELECT MAX(last_row) FROM calls)",
+                [],
+                |r| r.get(0),
+            )
             .map_err(sqlite)?;
         journal.last_row = last_row.map_or(0, |row| row.max(0) as u64);
+        journal.done_calls = {
+            let mut statement = journal
+                .connection
+                .prepare("SELECT call, first_row, last_row FROM calls WHERE done = 1 ORDER BY call")
+                .map_err(sqlite)?;
+            statement
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, i64>(2)? as u64,
+                    ))
+                })
+                .map_err(sqlite)?
+                .collect::<Result<_, _>>()
+                .map_err(sqlite)?
+        };
         Ok(journal)
     }
 
@@ -348,9 +370,9 @@ impl Journal {
                 [],
             )
             .map_err(|e| error(path, e))? as u64;
-        let calls: Vec<(i64, Vec<u8>)> = {
+        let calls: Vec<(i64, String)> = {
             let mut statement = transaction
-                .prepare("SELECT call, rows FROM calls ORDER BY call")
+                .prepare("SELECT call, rows FROM calls WHERE done = 0 ORDER BY call")
                 .map_err(|e| error(path, e))?;
             statement
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -366,8 +388,9 @@ impl Journal {
             interrupted += rows.len() as u64;
             write_rows(&transaction, &self.rows_sql, &rows).map_err(|e| error(path, e))?;
         }
+        // Their rows have entries of their own now.
         transaction
-            .execute("DELETE FROM calls", [])
+            .execute("DELETE FROM calls WHERE done = 0", [])
             .map_err(|e| error(path, e))?;
         transaction.commit().map_err(|e| error(path, e))?;
         Ok(interrupted)
@@ -391,43 +414,99 @@ impl Journal {
             .query_row([row as i64], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .map_err(|e| self.error(e))?;
-        found
-            .map(|(state, fingerprint)| match State::parse(&state) {
-                Some(state) => Ok(Entry { state, fingerprint }),
+        if let Some((state, fingerprint)) = found {
+            return match State::parse(&state) {
+                Some(state) => Ok(Some(Entry { state, fingerprint })),
                 None => Err(JournalError::UnknownState {
                     path: self.path.clone(),
                     row,
                     state,
                 }),
-            })
-            .transpose()
+            };
+        }
+        // No entry of its own: accepted, if a done call carried it (the last such call).
+        for &(call, first, last) in self.done_calls.iter().rev() {
+            if row < first || row > last {
+                continue;
+            }
+            if let Some(fingerprint) = self.fingerprint_in(call, row)? {
+                return Ok(Some(Entry {
+                    state: State::Accepted,
+                    fingerprint,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The fingerprint `row` had in `call`, if the call carried it.
+    fn fingerprint_in(&self, call: i64, row: u64) -> Result<Option<i64>, JournalError> {
+        let mut read = self.read_call.borrow_mut();
+        if read.as_ref().is_none_or(|(read, _)| *read != call) {
+            let blob: String = self
+                .connection
+                .prepare_cached("SELECT rows FROM calls WHERE call = ?1")
+                .and_then(|mut statement| statement.query_row([call], |r| r.get(0)))
+                .map_err(|e| self.error(e))?;
+            let rows = decode_call(&blob).ok_or_else(|| JournalError::Unreadable {
+                path: self.path.clone(),
+                call,
+            })?;
+            *read = Some((call, rows));
+        }
+        let rows = read.as_ref().map_or(&[][..], |(_, rows)| rows.as_slice());
+        Ok(rows
+            .binary_search_by_key(&row, |entry| entry.row)
+            .ok()
+            .map(|at| rows[at].fingerprint))
     }
 
     /// Commits a call's `rows` as in flight: call it before the call's request is written. One
     /// record for the whole call; the number it is known by in the journal comes back, for
     /// [`record`](Self::record).
+    ///
+    /// The rows are in increasing order (a call carries rows in the order they were read).
     pub fn in_flight(&mut self, rows: &[InFlightRow<'_>]) -> Result<i64, JournalError> {
         let path = &self.path;
+        let first = rows.first().map_or(0, |row| row.0) as i64;
+        let last = rows.last().map_or(0, |row| row.0) as i64;
         let mut statement = self
             .connection
-            .prepare_cached("INSERT INTO calls (rows) VALUES (?1)")
+            .prepare_cached(
+                "INSERT INTO calls (first_row, last_row, done, rows) VALUES (?1, ?2, 0, ?3)",
+            )
             .map_err(|e| error(path, e))?;
         statement
-            .execute([encode_call(rows)])
+            .execute(params![first, last, encode_call(rows)])
             .map_err(|e| error(path, e))?;
         Ok(self.connection.last_insert_rowid())
     }
 
-    /// Commits rows' outcomes and takes the calls `finished` (numbers from
-    /// [`in_flight`](Self::in_flight)) off the calls in flight, in one transaction: a call's
-    /// outcomes and its end are committed together or not at all.
+    /// Commits rows' outcomes (every row of a call finished must have one) and marks the calls
+    /// `finished` (numbers from [`in_flight`](Self::in_flight)) done, in one transaction: a
+    /// call's outcomes and its end are committed together or not at all. An accepted row
+    /// (without failures) needs no entry of its own: its done call says it; an entry an earlier
+    /// run left for it is deleted.
     pub fn record(&mut self, rows: &[RowEntry], finished: &[i64]) -> Result<(), JournalError> {
         let path = &self.path;
         let transaction = self.connection.transaction().map_err(|e| error(path, e))?;
-        write_rows(&transaction, &self.rows_sql, rows).map_err(|e| error(path, e))?;
+        let (accepted, others): (Vec<&RowEntry>, Vec<&RowEntry>) = rows
+            .iter()
+            .partition(|entry| entry.state == State::Accepted);
+        let others: Vec<RowEntry> = others.into_iter().cloned().collect();
+        write_rows(&transaction, &self.rows_sql, &others).map_err(|e| error(path, e))?;
         {
+            // Only rows that may have an entry from an earlier run.
             let mut statement = transaction
-                .prepare_cached("DELETE FROM calls WHERE call = ?1")
+                .prepare_cached("DELETE FROM rows WHERE row = ?1")
+                .map_err(|e| error(path, e))?;
+            for entry in accepted.iter().filter(|entry| entry.row <= self.last_row) {
+                statement
+                    .execute([entry.row as i64])
+                    .map_err(|e| error(path, e))?;
+            }
+            let mut statement = transaction
+                .prepare_cached("UPDATE calls SET done = 1 WHERE call = ?1")
                 .map_err(|e| error(path, e))?;
             for call in finished {
                 statement.execute([call]).map_err(|e| error(path, e))?;
@@ -625,13 +704,84 @@ mod tests {
             (u64::MAX >> 1, None)
         );
         assert!(decoded.iter().all(|row| row.state == State::Uncertain));
-        let blob = encode_call(&rows);
+        let text = encode_call(&rows);
         assert_eq!(
-            decode_call(&blob[..blob.len() - 1]),
+            decode_call(&text[..text.len() - 1]),
             None,
-            "a cut blob is refused"
+            "a cut record is refused"
         );
-        assert_eq!(decode_call(&[]), Some(Vec::new()));
+        assert_eq!(decode_call("[]"), Some(Vec::new()));
+    }
+
+    #[test]
+    fn an_accepted_row_needs_no_entry_of_its_own_and_the_last_call_of_a_row_says_what_it_is() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("job.sqlite");
+        let service = "http://127.0.0.1:1 as sandbox-user";
+        {
+            let mut journal = Journal::open(&path, service, false).expect("open");
+            let call = journal
+                .in_flight(&[(1, 11, "1", None), (2, 22, "2", None), (4, 44, "4", None)])
+                .expect("in flight");
+            journal
+                .record(
+                    &[
+                        entry(1, State::Accepted, None),
+                        entry(2, State::Rejected, Some("[]")),
+                        entry(4, State::Accepted, None),
+                    ],
+                    &[call],
+                )
+                .expect("record");
+            let rows: i64 = journal
+                .connection
+                .query_row("SELECT COUNT(*) FROM rows", [], |r| r.get(0))
+                .expect("count");
+            assert_eq!(rows, 1, "only the rejected row has an entry of its own");
+        }
+        {
+            let mut journal = Journal::open(&path, service, false).expect("reopen");
+            let state = |row| {
+                journal
+                    .entry(row)
+                    .expect("entry")
+                    .map(|e| (e.state, e.fingerprint))
+            };
+            assert_eq!(state(1), Some((State::Accepted, 11)));
+            assert_eq!(state(2), Some((State::Rejected, 22)));
+            assert_eq!(state(3), None, "inside the call's range, not in it");
+            assert_eq!(state(4), Some((State::Accepted, 44)));
+            assert_eq!(state(5), None);
+            // The rejected row sent again and accepted: its old entry goes.
+            let call = journal.in_flight(&[(2, 22, "2", None)]).expect("in flight");
+            journal
+                .record(&[entry(2, State::Accepted, None)], &[call])
+                .expect("record");
+        }
+        let journal = Journal::open(&path, service, false).expect("reopen");
+        assert_eq!(
+            journal.entry(2).expect("entry").map(|e| e.state),
+            Some(State::Accepted)
+        );
+        assert_eq!(journal.entry(3).expect("entry"), None);
+        // The view says the same, row by row, for anyone reading the file with SQL.
+        let mut statement = journal
+            .connection
+            .prepare("SELECT row, state, fingerprint, \"to\" FROM row_states ORDER BY row")
+            .expect("view");
+        let states: Vec<(i64, String, i64, String)> = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("states");
+        assert_eq!(
+            states,
+            [
+                (1, "accepted".into(), 11, "1".into()),
+                (2, "accepted".into(), 22, "2".into()),
+                (4, "accepted".into(), 44, "4".into()),
+            ]
+        );
     }
 
     #[test]
@@ -649,22 +799,34 @@ mod tests {
         let service = "http://127.0.0.1:1 as sandbox-user";
         {
             let mut journal = Journal::open(&path, service, false).expect("open");
+            let refs: Vec<String> = (1..=251).map(|row| format!("r-{row}")).collect();
+            let rows: Vec<_> = (1..=251u64)
+                .map(|row| {
+                    (
+                        row,
+                        row as i64 * 11,
+                        "447700900000",
+                        Some(refs[row as usize - 1].as_str()),
+                    )
+                })
+                .collect();
+            let call = journal.in_flight(&rows).expect("in flight");
             let mut outcomes: Vec<_> = (1..=251u64)
-                .map(|row| entry(row, State::Accepted, None))
+                .map(|row| entry(row, State::NotSent, None))
                 .collect();
             outcomes[6] = entry(7, State::Rejected, Some("[{\"failureCode\":\"X\"}]"));
-            outcomes[7] = entry(8, State::NotSent, None);
+            outcomes[7] = entry(8, State::Accepted, None);
             outcomes[3].client_ref = Some("r-4".into());
-            journal.record(&outcomes, &[]).expect("record");
+            journal.record(&outcomes, &[call]).expect("record");
         }
         let journal = Journal::open(&path, service, false).expect("reopen");
         assert_eq!(journal.interrupted(), 0);
         let entry = |row| journal.entry(row).expect("entry").expect("an entry");
-        assert_eq!(entry(1).state, State::Accepted);
-        assert_eq!(entry(251).state, State::Accepted);
+        assert_eq!(entry(1).state, State::NotSent);
+        assert_eq!(entry(251).state, State::NotSent);
         assert_eq!(entry(250).fingerprint, 2750);
         assert_eq!(entry(7).state, State::Rejected);
-        assert_eq!(entry(8).state, State::NotSent);
+        assert_eq!(entry(8).state, State::Accepted);
         let (client_ref, failures): (Option<String>, Option<String>) = journal
             .connection
             .query_row(

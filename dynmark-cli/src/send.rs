@@ -10,9 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::task::{Poll, ready};
 use std::time::Duration;
 
-use dynmark_api::{
-    Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy, StopHandle,
-};
+use dynmark_api::{Client, Message, MessageOutcome, NotSentReason, Outcome, StopHandle};
 
 use crate::cli::SendArgs;
 use crate::committer::Committer;
@@ -323,11 +321,8 @@ impl Job {
                 if self.journal.is_some() && pending.announced {
                     let state = match &outcome {
                         Outcome::Accepted => Some(State::Accepted),
-                        Outcome::Rejected {
-                            by: RejectedBy::Service,
-                            ..
-                        } => Some(State::Rejected),
-                        Outcome::Rejected { .. } => None,
+                        // (A row in a call is only ever rejected by the service.)
+                        Outcome::Rejected { .. } => Some(State::Rejected),
                         Outcome::NotSent { reason } if reason.may_have_reached_service() => {
                             Some(State::Uncertain)
                         }

@@ -141,11 +141,13 @@ fn killed_mid_job_then_run_again_every_row_is_accepted_once_except_the_uncertain
 fn journal_states(path: &std::path::Path) -> HashMap<String, usize> {
     let connection = rusqlite::Connection::open(path).expect("the journal opens");
     let calls_in_flight: i64 = connection
-        .query_row("SELECT COUNT(*) FROM calls", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM calls WHERE done = 0", [], |r| {
+            r.get(0)
+        })
         .expect("calls");
     assert_eq!(calls_in_flight, 0, "every call of the run was settled");
     let mut statement = connection
-        .prepare("SELECT state, COUNT(*) FROM rows GROUP BY state")
+        .prepare("SELECT state, COUNT(*) FROM row_states GROUP BY state")
         .expect("query");
     statement
         .query_map([], |r| {
