@@ -234,31 +234,31 @@ impl Job {
             self.finish(sequence, line)?;
             return Ok(None);
         };
-        if let Some(journal) = &self.journal {
-            if let Some(entry) = journal.entry(line.row).map_err(Fatal::usage_of)? {
-                let same = entry.fingerprint == fingerprint;
-                match entry.state {
-                    State::Accepted | State::Uncertain | State::InFlight if !same => {
-                        return Err(changed(&line, entry.state));
-                    }
-                    State::Accepted => {
-                        self.output.summary.accepted_before += 1;
-                        let line = line.with(RowOutcome::Accepted, "accepted in an earlier run");
-                        self.finish(sequence, line)?;
-                        return Ok(None);
-                    }
-                    State::Uncertain | State::InFlight if !self.resend_uncertain => {
-                        let line = line.with(
-                            RowOutcome::Uncertain,
-                            "may have reached the service in an earlier run (its call got no \
-                             answer); not sent again: --resend-uncertain sends it",
-                        );
-                        self.call_failed = true;
-                        self.finish(sequence, line)?;
-                        return Ok(None);
-                    }
-                    _ => {}
+        if let Some(journal) = &self.journal
+            && let Some(entry) = journal.entry(line.row).map_err(Fatal::usage_of)?
+        {
+            let same = entry.fingerprint == fingerprint;
+            match entry.state {
+                State::Accepted | State::Uncertain | State::InFlight if !same => {
+                    return Err(changed(&line, entry.state));
                 }
+                State::Accepted => {
+                    self.output.summary.accepted_before += 1;
+                    let line = line.with(RowOutcome::Accepted, "accepted in an earlier run");
+                    self.finish(sequence, line)?;
+                    return Ok(None);
+                }
+                State::Uncertain | State::InFlight if !self.resend_uncertain => {
+                    let line = line.with(
+                        RowOutcome::Uncertain,
+                        "may have reached the service in an earlier run (its call got no \
+                         answer); not sent again: --resend-uncertain sends it",
+                    );
+                    self.call_failed = true;
+                    self.finish(sequence, line)?;
+                    return Ok(None);
+                }
+                _ => {}
             }
         }
         let index = self.pending.push(Pending {
