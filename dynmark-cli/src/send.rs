@@ -85,6 +85,10 @@ impl Service {
 /// How many rows the reading thread may be ahead of the send.
 const READ_AHEAD: usize = 1024;
 
+/// How many rows of a regular file go through the channel at once (one hand-over for many rows;
+/// from a pipe each row goes as soon as it is read, so that a slow writer never holds rows back).
+const ROWS_PER_HANDOVER: usize = 64;
+
 /// A row read, made ready for the send on the reading thread (its report line, its parts and
 /// its fingerprint are worked out there, beside the parsing, not on the sending thread).
 struct ReadRow {
@@ -445,28 +449,55 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
     // Rows are read and parsed on a thread of their own, a bounded channel ahead of the send:
     // a slow input (a pipe) never blocks the calls in flight, and the library sends what it
     // has when the input makes it wait.
-    let (sender, mut received) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let per_handover = if rows.is_regular_file() {
+        ROWS_PER_HANDOVER
+    } else {
+        1
+    };
+    let (sender, mut received) =
+        tokio::sync::mpsc::channel::<Vec<_>>((READ_AHEAD / per_handover).max(1));
     let with_journal = args.journal.is_some();
     std::thread::Builder::new()
         .name("dynmark-rows".into())
         .spawn(move || {
+            let mut batch = Vec::with_capacity(per_handover);
             for row in rows {
-                let row = row.map(|row| ReadRow::of(row, with_journal));
-                if sender.blocking_send(row).is_err() {
-                    break;
+                batch.push(row.map(|row| ReadRow::of(row, with_journal)));
+                if batch.len() == per_handover
+                    && sender
+                        .blocking_send(std::mem::replace(
+                            &mut batch,
+                            Vec::with_capacity(per_handover),
+                        ))
+                        .is_err()
+                {
+                    return;
                 }
+            }
+            if !batch.is_empty() {
+                let _ = sender.blocking_send(batch);
             }
         })
         .map_err(|e| Fatal::usage(format!("cannot start the reading thread: {e}")))?;
+    // Rows handed over and not yet taken.
+    let mut taken_in = std::collections::VecDeque::new();
     let input = futures_util::stream::poll_fn(|cx| {
         loop {
             if job.borrow().fatal.is_some() {
                 return Poll::Ready(None);
             }
-            let row = match ready!(received.poll_recv(cx)) {
-                None => return Poll::Ready(None),
-                Some(Ok(row)) => row,
-                Some(Err(error)) => {
+            if taken_in.is_empty() {
+                match ready!(received.poll_recv(cx)) {
+                    None => return Poll::Ready(None),
+                    Some(batch) => taken_in.extend(batch),
+                }
+            }
+            let Some(row) = taken_in.pop_front() else {
+                continue;
+            };
+            let row = match row {
+                Ok(row) => row,
+                Err(error) => {
                     job.borrow_mut().fatal = Some(Fatal::usage_of(error));
                     return Poll::Ready(None);
                 }
@@ -496,7 +527,18 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
         } else {
             "not sent: an earlier call stopped the run (see the rows that failed)"
         };
-        while let Some(row) = received.recv().await {
+        let mut rest = std::mem::take(&mut taken_in);
+        loop {
+            let row = match rest.pop_front() {
+                Some(row) => row,
+                None => match received.recv().await {
+                    Some(batch) => {
+                        rest.extend(batch);
+                        continue;
+                    }
+                    None => break,
+                },
+            };
             match row.map_err(Fatal::usage_of).and_then(|row| job.admit(row)) {
                 Ok(Some((index, _))) => {
                     if let Some(pending) = job.pending.remove(index) {

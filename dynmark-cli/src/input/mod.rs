@@ -197,6 +197,7 @@ impl Source {
 /// The rows of a file, one at a time.
 pub struct Rows {
     inner: Inner,
+    regular_file: bool,
 }
 
 enum Inner {
@@ -253,7 +254,20 @@ impl Rows {
                 Inner::JsonLines(json_lines::JsonLines::new(reader, name, fields, defaults))
             }
         };
-        Ok(Rows { inner })
+        let regular_file = match source {
+            Source::Path(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+            Source::Stdin => false,
+        };
+        Ok(Rows {
+            inner,
+            regular_file,
+        })
+    }
+
+    /// Whether the rows come from a regular file (not a pipe, a terminal or standard input): a
+    /// read from it never waits for someone to write.
+    pub fn is_regular_file(&self) -> bool {
+        self.regular_file
     }
 }
 
