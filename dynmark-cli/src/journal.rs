@@ -104,7 +104,8 @@ fn decode_call(text: &str) -> Option<Vec<RowEntry>> {
 /// What the journal says of a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
-    /// Its call's request may be on its way.
+    /// Its call's request may be on its way (an entry of an older journal's: calls in flight
+    /// are in `calls` now; opening makes either uncertain).
     InFlight,
     /// Accepted by the service.
     Accepted,
