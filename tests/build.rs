@@ -18,6 +18,8 @@ const COMPILED_FIXTURES: &[&str] = &[
     "shouting_property_names",
     "parameters",
     "answers",
+    "required_field_steps",
+    "open_integer_enum",
 ];
 
 fn generate_fixtures(out_dir: &Path) {

@@ -13,8 +13,8 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Api, Batch, ExtensibleEnum, Field, FieldType, Method, ObjectSchema, Operation, Outcome, Rule,
-    Schema, Shape, Sibling,
+    Api, Batch, EnumValues, ExtensibleEnum, Field, FieldType, Method, ObjectSchema, Operation,
+    Outcome, Rule, Schema, Shape, Sibling,
 };
 
 mod call;
@@ -22,6 +22,7 @@ use crate::parse::first_sentence;
 
 mod requests_to_you;
 mod secret;
+mod steps;
 
 /// The code for every schema and operation of `api`; `runtime` is where `dynmark_api`'s
 /// hand-written runtime lives from the generated code's point of view (`crate` or
@@ -37,10 +38,26 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
     let inside_runtime = runtime.leading_colon.is_none()
         && runtime.segments.len() == 1
         && runtime.segments[0].ident == "crate";
-    let schemas = api.schemas.iter().map(|schema| match schema {
-        Schema::Object(object) => object_type(api, object, runtime, inside_runtime),
-        Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration, runtime),
+    let mut step_types = Vec::new();
+    let schemas: Vec<TokenStream> = api
+        .schemas
+        .iter()
+        .map(|schema| match schema {
+            Schema::Object(object) => {
+                let (code, steps) = object_type(api, object, runtime, inside_runtime);
+                step_types.extend(steps);
+                code
+            }
+            Schema::ExtensibleEnum(enumeration) => extensible_enum(enumeration, runtime),
+        })
+        .collect();
+    let example = api.schemas.iter().find_map(|schema| match schema {
+        Schema::Object(object) if object.steps.is_some() => {
+            Some(steps::chain(&object.name, &object.fields))
+        }
+        _ => None,
     });
+    let steps = steps::steps_module("types::steps", example, step_types);
     let names: Vec<Ident> = api
         .schemas
         .iter()
@@ -57,6 +74,7 @@ pub fn emit(api: &Api, runtime: &syn::Path) -> TokenStream {
         #[allow(missing_docs, clippy::all)]
         pub mod types {
             #(#schemas)*
+            #steps
         }
 
         #reexport
@@ -315,6 +333,7 @@ fn rule_tokens(rule: &Rule) -> TokenStream {
             quote! { items(#bounds) }
         }
         Rule::Nested => quote! { nested },
+        Rule::NestedFlatten => quote! { nested(flatten) },
     }
 }
 
@@ -419,14 +438,28 @@ fn initializer(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
+/// The struct of an object schema, and its step types (for `types::steps`) if it has a step
+/// builder.
 fn object_type(
     api: &Api,
     object: &ObjectSchema,
     runtime: &syn::Path,
     inside_runtime: bool,
-) -> TokenStream {
+) -> (TokenStream, Option<TokenStream>) {
     let name = plain_ident(&object.name);
-    let docs = doc_paragraphs(object.description.as_slice());
+    let mut paragraphs: Vec<String> = object.description.iter().cloned().collect();
+    if object.steps.is_some() {
+        paragraphs.push(format!(
+            "Build one with `{}`{}: each required field is named where it is written.",
+            steps::chain(&object.name, &object.fields),
+            if object.fields.iter().any(|f| !f.required) {
+                ", then the `with_` setters"
+            } else {
+                ""
+            }
+        ));
+    }
+    let docs = doc_paragraphs(&paragraphs);
     let default_derive = required_none(object).then(|| quote! { , Default });
     let validate_derive = object.validated.then(|| quote! { , #runtime::Validate });
     let validate_crate = object.validated.then(|| {
@@ -453,6 +486,24 @@ fn object_type(
     } else {
         " Creates the value from its fields."
     };
+    let step_code = object.steps.as_ref().map(|object_steps| {
+        steps::step_builder(
+            api,
+            &object.name,
+            &object.fields,
+            object_steps,
+            &steps::Place {
+                struct_path: quote! { super::#name },
+                schemas_from_struct: TokenStream::new(),
+                schemas_from_steps: quote! { super:: },
+            },
+        )
+    });
+    let deprecated = object
+        .steps
+        .as_ref()
+        .map(|_| steps::deprecated_new(&object.name, &object.fields));
+    let start = step_code.as_ref().map(|code| &code.start);
     let setters = object
         .fields
         .iter()
@@ -469,7 +520,7 @@ fn object_type(
         None => (Some(quote! { Debug, }), None),
     };
 
-    quote! {
+    let code = quote! {
         #docs
         #[derive(#debug_derive Clone, PartialEq, serde::Serialize, serde::Deserialize #default_derive #validate_derive)]
         #[non_exhaustive]
@@ -480,7 +531,10 @@ fn object_type(
         }
 
         impl #name {
+            #start
+
             #[doc = #new_doc]
+            #deprecated
             pub fn new(#(#parameters),*) -> Self {
                 Self {
                     #(#initializers,)*
@@ -493,7 +547,8 @@ fn object_type(
 
         #redacted_debug
         #outcome
-    }
+    };
+    (code, step_code.map(|code| code.types))
 }
 
 /// Whether every field is optional, so that an all-absent value is a sensible `Default`.
@@ -553,6 +608,9 @@ fn item_outcome(name: &str, outcome: &Outcome, runtime: &syn::Path) -> TokenStre
 }
 
 fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStream {
+    if enumeration.values == EnumValues::Integers {
+        return integer_enum(enumeration, runtime);
+    }
     let name = plain_ident(&enumeration.name);
     let docs = doc_paragraphs(enumeration.description.as_slice());
     let idents: Vec<Ident> = enumeration
@@ -654,6 +712,107 @@ fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenSt
     }
 }
 
+/// An open set of integers (`NumberStatus`): the known values as variants named by
+/// `x-enum-varnames`, any other kept in `Other(UnknownNumber)`; read and written as its number.
+fn integer_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStream {
+    let name = plain_ident(&enumeration.name);
+    let docs = doc_paragraphs(enumeration.description.as_slice());
+    let idents: Vec<Ident> = enumeration
+        .variants
+        .iter()
+        .map(|v| plain_ident(&v.ident))
+        .collect();
+    let numbers: Vec<Literal> = enumeration
+        .variants
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.number.unwrap_or_default()))
+        .collect();
+    let variant_docs = enumeration
+        .variants
+        .iter()
+        .map(|v| format!(" `{}`", v.value));
+    let expecting = format!("a {} integer", enumeration.name);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #idents,
+            )*
+            /// A value this version does not know, kept exactly as received: read it with
+            /// [`as_i64`](Self::as_i64), never by matching on its number (a later version may
+            /// know it as a variant of its own).
+            Other(#runtime::UnknownNumber),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    #(Self::#idents => #numbers,)*
+                    Self::Other(value) => value.as_i64(),
+                }
+            }
+
+            /// `true` for the values listed in the spec, `false` for [`Self::Other`].
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Other(_))
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.as_i64(), f)
+            }
+        }
+
+        impl ::core::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#numbers => Self::#idents,)*
+                    other => Self::Other(#runtime::UnknownNumber::new(other)),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.as_i64())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                // A schema name never has an underscore, so this cannot clash with one.
+                struct __Visitor;
+
+                impl serde::de::Visitor<'_> for __Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_i64<E: serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
+                        ::core::result::Result::Ok(#name::from(value))
+                    }
+
+                    fn visit_u64<E: serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
+                        match i64::try_from(value) {
+                            ::core::result::Result::Ok(value) => ::core::result::Result::Ok(#name::from(value)),
+                            ::core::result::Result::Err(_) => ::core::result::Result::Err(E::invalid_value(serde::de::Unexpected::Unsigned(value), &self)),
+                        }
+                    }
+                }
+
+                deserializer.deserialize_i64(__Visitor)
+            }
+        }
+    }
+}
+
 fn method_variant(method: Method) -> Ident {
     plain_ident(match method {
         Method::Get => "Get",
@@ -668,19 +827,37 @@ fn operations(api: &Api, runtime: &syn::Path) -> TokenStream {
     if api.operations.is_empty() {
         return TokenStream::new();
     }
-    let descriptors = api
+    let mut step_types = Vec::new();
+    let descriptors: Vec<TokenStream> = api
         .operations
         .iter()
         .map(|operation| match &operation.shape {
             Shape::Batch(batch) => batch_descriptor(operation, batch, runtime),
-            Shape::Call(call) => call::call_operation(api, operation, call, runtime),
+            Shape::Call(call) => {
+                let (code, steps) = call::call_operation(api, operation, call, runtime);
+                step_types.extend(steps);
+                code
+            }
+        })
+        .collect();
+    let example = api
+        .operations
+        .iter()
+        .find_map(|operation| match &operation.shape {
+            Shape::Call(call) if call.steps.is_some() => Some(steps::chain(
+                &operation.type_name,
+                &call::operation_fields(api, call),
+            )),
+            _ => None,
         });
+    let steps = steps::steps_module("operations::steps", example, step_types);
     quote! {
         /// One type per operation of the spec: a descriptor for the clients' batch calls
         /// (`call`), or the call itself with its answer (`request`).
         #[allow(missing_docs, clippy::all)]
         pub mod operations {
             #(#descriptors)*
+            #steps
         }
     }
 }

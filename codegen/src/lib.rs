@@ -19,8 +19,8 @@
 //! schema named like a hand-written root item such as `Client` is a compile error, not a type
 //! silently hidden). Every type can grow without breaking its users' code:
 //!
-//! - For an object schema: a `#[non_exhaustive]` struct named as the schema (build it with `new`
-//!   and the `with_` setters), deriving `Debug, Clone, PartialEq,
+//! - For an object schema: a `#[non_exhaustive]` struct named as the schema (build it as below,
+//!   then the `with_` setters), deriving `Debug, Clone, PartialEq,
 //!   serde::Serialize, serde::Deserialize`, with snake_case fields renamed to their JSON names,
 //!   optional properties as `Option<T>` skipped when `None`, `format: date-time` as
 //!   `chrono::DateTime<chrono::Utc>`, arrays as `Vec<T>`, `additionalProperties: false` as
@@ -28,18 +28,39 @@
 //!   as `impl Into<_>`) and a `with_<field>` setter per optional field. When the schema has a
 //!   validation rule, holds a type that has one, or is an operation's item, it also derives the
 //!   runtime's `Validate` with `#[validate(...)]` attributes (DEVELOPERS.md, Contract 2).
+//!
+//!   How it is built depends on its required fields. With none: `Default` and `new()`; with
+//!   one: `new(field)`. With two or more, a step builder in the fields' spec order, each step
+//!   named after its field so that values of one type cannot be swapped unnoticed:
+//!   `Message::to("447700900000").from("ACME").body("Hi Ann")`. The struct's function named
+//!   after its first required field starts it; each step type (`types::steps::MessageNeedsFrom`,
+//!   `MessageNeedsBody`: `#[must_use]`, `Clone`, `Debug` with secrets redacted) holds the
+//!   fields given so far and has one method, named after the next field; the last returns the
+//!   struct. A required field added to the spec is one more step: code that leaves it out stops
+//!   compiling. `new` by position is kept, `#[deprecated]` with a note naming the chain. A step
+//!   that would clash with an item the struct or step type already has (`new`, a `with_`
+//!   setter, a trait's function such as `clone` or `validate`) or two step types of one name are
+//!   refused; a keyword is a raw step (`Tag::r#type(..)`).
 //! - For a string schema with `enum` and `x-dynmark-extensible: true`, or the open form standard
 //!   generators read as open (`anyOf` a string `enum` and a plain `type: string`, with
 //!   `x-dynmark-extensible: true`): a `#[non_exhaustive]` enum of the known values plus
 //!   `Other(UnknownValue)` (the runtime's opaque holder of a value this version does not list,
 //!   read with `as_str`), with `as_str`, `is_known`, `Display`, `From<&str>`,
 //!   `From<String>`, and `Serialize`/`Deserialize` as its string.
+//! - For the same open form of `type: integer` (`format` `int32` or `int64`), its known values'
+//!   variants named by `x-enum-varnames` beside the `enum` (openapi-generator's extension, so
+//!   other tools give them the same names): a `#[non_exhaustive]` `Copy` enum of the known
+//!   values plus `Other(UnknownNumber)` (the runtime's opaque holder of an `i64`), with
+//!   `as_i64`, `is_known`, `Display`, `From<i64>`, and `Serialize`/`Deserialize` as its number.
 //! - For each operation, in `pub mod operations`, named as the PascalCase of its `operationId`:
 //!   - a batch operation (one with `x-dynmark-max-items-per-call`): a unit struct implementing
 //!     the runtime's `operation::BatchOperation`;
 //!   - any other: a `#[non_exhaustive]` struct holding its parameters (typed fields, the spec's
-//!     rules as `#[validate(...)]`) and its body (the field `body`, `nested`), with `new` for
-//!     the required parts and `with_` setters for optional query parameters; an enum
+//!     rules as `#[validate(...)]`) and its body (the field `body`, `nested(flatten)`: failures name its members as the service
+//!     does, `code`, not `body.code`), built as an
+//!     object schema's struct is (`new` for one required part, steps in `operations::steps`
+//!     for more: `ValidateVerification::request_id(..).body(..)`) with `with_` setters for
+//!     optional query parameters; an enum
 //!     `<Name>Answer` with one variant per documented status (the body's type, `String` for
 //!     text, nothing for no content), a `401` left to the runtime's common failures; and the
 //!     runtime's `operation::Operation` impl (path template, parameters, body, reading the
@@ -106,7 +127,9 @@
 //! # The other Dynmark extensions
 //!
 //! - `x-dynmark-extensible: true` (string schema with `enum`, or `anyOf` a string `enum` and
-//!   `type: string`): the enum is open; unknown values are kept in `Other(UnknownValue)`.
+//!   `type: string`): the enum is open; unknown values are kept in `Other(UnknownValue)`. Or
+//!   `anyOf` an integer `enum` (with `x-enum-varnames`) and `type: integer`: unknown numbers are
+//!   kept in `Other(UnknownNumber)`.
 //! - `nullable: true` (standard, on an optional property): `null` reads as absent, which the
 //!   field's `Option` already does; it is never written.
 //! - `x-dynmark-aliases: {"<property>": ["<other JSON name>", ...]}` (object schema): extra JSON

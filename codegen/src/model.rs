@@ -103,6 +103,25 @@ pub struct ObjectSchema {
     pub validated: bool,
     /// `x-dynmark-outcome`: the type is the service's answer for one batch item.
     pub outcome: Option<Outcome>,
+    /// With two or more required fields: the step builder that names each of them where it is
+    /// written (`Message::to(..).from(..).body(..)`).
+    pub steps: Option<Steps>,
+}
+
+/// The step builder of a struct with two or more required fields, in the fields' spec order:
+/// the struct's associated function named after the first required field starts it, each step
+/// type has one method named after the next field, and the last returns the struct itself.
+/// A required field added to the spec later is one more step, so code that leaves it out stops
+/// compiling instead of sending a value without it.
+///
+/// With one required field the struct keeps `new(field)`; with none, `Default` and `new()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Steps {
+    /// The types between the steps, one per required field after the first, in order:
+    /// `waiting[i]` holds the first `i + 1` required fields and waits for the next
+    /// (`MessageNeedsFrom`, `MessageNeedsBody`). They live in the module `steps` beside the
+    /// struct (`types::steps`, `operations::steps`).
+    pub waiting: Vec<String>,
 }
 
 /// One property of an object schema: a struct field.
@@ -201,6 +220,10 @@ pub enum Rule {
     },
     /// The field holds a type that validates itself → `nested`.
     Nested,
+    /// The field holds a type that validates itself, whose failures are reported at the
+    /// struct's own path → `nested(flatten)`: an operation's request body, whose members the
+    /// service names as they are (`code`, not `body.code`).
+    NestedFlatten,
 }
 
 impl Rule {
@@ -235,7 +258,7 @@ impl Rule {
                 "{p}NotAfter{}",
                 crate::names::failure_code_prefix(&sibling.json_name)
             )],
-            Rule::Nested => Vec::new(),
+            Rule::Nested | Rule::NestedFlatten => Vec::new(),
         }
     }
 }
@@ -256,24 +279,38 @@ pub struct Outcome {
     pub failures_required: bool,
 }
 
-/// A string enum open to values unknown today.
+/// An enum open to values unknown today: strings, or integers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExtensibleEnum {
     /// The schema's name.
     pub name: String,
     /// `description`.
     pub description: Option<String>,
+    /// What the values are on the wire.
+    pub values: EnumValues,
     /// The known values, in the document's order.
     pub variants: Vec<Variant>,
+}
+
+/// What an [`ExtensibleEnum`]'s values are on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumValues {
+    /// Strings (`FailureCode`): an unknown one is kept as the runtime's `UnknownValue`.
+    Strings,
+    /// Integers (`NumberStatus`), the variants named by `x-enum-varnames`: an unknown one is
+    /// kept as the runtime's `UnknownNumber`.
+    Integers,
 }
 
 /// One known value of an [`ExtensibleEnum`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
-    /// The value on the wire (`FromEmpty`).
+    /// The value on the wire (`FromEmpty`; for integers, in decimal: `2`).
     pub value: String,
-    /// The Rust variant name (`FromEmpty`).
+    /// The Rust variant name (`FromEmpty`; for integers, from `x-enum-varnames`: `On`).
     pub ident: String,
+    /// For integers, the value.
+    pub number: Option<i64>,
 }
 
 /// The HTTP method of an operation.
@@ -358,6 +395,9 @@ pub struct Call {
     pub body: Option<FieldType>,
     /// Every documented response but the common failures (a `401`), in the document's order.
     pub responses: Vec<Response>,
+    /// With two or more required parts (parameters, then the body): the step builder
+    /// (`ValidateVerification::request_id(..).body(..)`).
+    pub steps: Option<Steps>,
 }
 
 /// Where a parameter goes.

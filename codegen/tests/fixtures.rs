@@ -69,9 +69,13 @@ supported!(
     answers,
     callbacks_and_webhooks,
     secret_fields,
+    required_field_steps,
+    open_integer_enum,
 );
 
 refused!(
+    step_name_clash,
+    open_integer_enum_malformed,
     number_property,
     header_parameter,
     array_parameter,

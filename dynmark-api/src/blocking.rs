@@ -18,16 +18,17 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use futures_util::FutureExt as _;
+use futures_util::future::{AbortHandle, Abortable, Aborted};
 
 use crate::Message;
+use crate::call_task::{self, ReturnOnDrop, Returned, TaskEnded, settle_returned};
 use crate::client::debug_settings;
 use crate::config::{Config, builder_methods, http_client_method};
 use crate::error::{BuildError, CallError, SendError, TransportError};
 use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
-use crate::protocol::{Batch, Call, Collector, Endpoint, Event, StopHandle};
+use crate::protocol::{Batch, Collector, Endpoint, Event, LentCall, SettledCall, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
-use crate::sending::Performed;
 use crate::trace::{CallTrace, SendTrace};
 
 /// Sends messages to Dynmark, blocking the calling thread.
@@ -41,7 +42,7 @@ use crate::trace::{CallTrace, SendTrace};
 ///
 /// let client = Client::builder().credentials("username", "password").build()?;
 /// let report =
-///     client.send([Message::new("447700900000", "Example", "Hello, this is a test message")])?;
+///     client.send([Message::to("447700900000").from("Example").body("Hello, this is a test message")])?;
 /// println!("{report}");
 /// # Ok(())
 /// # }
@@ -63,8 +64,8 @@ let client = Client::builder()
     .base_url(sandbox.base_url())
     .build()?;
 let report = client.send([
-    Message::new("447700900000", "Example", "Hello, this is a test message"),
-    Message::new("07777 123123", "Example", "Hello").with_country_iso_code("GBR"),
+    Message::to("447700900000").from("Example").body("Hello, this is a test message"),
+    Message::to("07777 123123").from("Example").body("Hello").with_country_iso_code("GBR"),
 ])?;
 assert!(report.all_accepted());
 assert_eq!(sandbox.accepted().len(), 2);
@@ -74,7 +75,7 @@ let client = Client::builder()
     .credentials(Sandbox::USERNAME, "wrong")
     .base_url(sandbox.base_url())
     .build()?;
-let error = client.send([Message::new("447700900000", "Example", "Hi")]).unwrap_err();
+let error = client.send([Message::to("447700900000").from("Example").body("Hi")]).unwrap_err();
 assert!(error.is_unauthorized());
 assert!(error.report().get(0).is_some_and(Outcome::is_not_sent));
 # Ok(())
@@ -159,7 +160,7 @@ sandbox.inject(Fault::Respond {
     body: b"Service Unavailable".to_vec(),
 });
 let messages = ["447700900000", "447700900111", "447700900222"]
-    .map(|to| Message::new(to, "Example", "Hello"));
+    .map(|to| Message::to(to).from("Example").body("Hello"));
 let error = client.send(messages).unwrap_err();
 let report = error.report();
 assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 2]);
@@ -193,6 +194,7 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
     ) -> Result<SendReport<Op::Item>, SendError<Op::Item>>
     where
         Op: BatchOperation + 'static,
+        Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
         self.call_stream::<Op, _>(items).report()
@@ -213,45 +215,55 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
     pub fn call_stream<Op, I>(&self, items: I) -> Sending<Op, I::IntoIter>
     where
         Op: BatchOperation + 'static,
+        Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
         I: IntoIterator<Item = Op::Item>,
     {
         Sending::new(self.clone(), items.into_iter())
     }
 
-    /// Hands call `call` to the runtime thread; its result comes back on `results`.
+    /// Hands call `call` to the runtime thread, which builds its request (unless prepared
+    /// already), performs it and settles it; the settled call comes back on `results`. The
+    /// handle aborts it. `Err`: there is no runtime thread, nothing was handed over.
     fn start<Op>(
         &self,
-        call: Call,
+        call: LentCall<Op>,
         deadline: Option<Instant>,
-        results: &mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
+        results: &mpsc::Sender<(usize, Ended<Op>)>,
+        returned: &Returned<Op>,
         trace: CallTrace,
-    ) -> Result<(), Call>
+    ) -> Result<Option<AbortHandle>, Box<LentCall<Op>>>
     where
         Op: BatchOperation + 'static,
+        Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
         let Some(jobs) = &self.inner.jobs else {
-            return Err(call);
+            return Err(Box::new(call));
         };
-        let reply = Reply {
-            call: call.index,
+        let reply = Reply::<Op> {
+            call: call.index(),
             sender: Some(results.clone()),
         };
-        let perform = self.inner.client.clone().perform::<Op>(
-            call.request.clone(),
-            call.items,
-            deadline,
-            trace,
+        let (abort, registration) = AbortHandle::new_pair();
+        let guard = ReturnOnDrop::new(call, returned);
+        let perform = Abortable::new(
+            call_task::perform(self.inner.client.clone(), guard, deadline, trace),
+            registration,
         );
         let job: Job = Box::pin(async move {
-            let performed = AssertUnwindSafe(perform)
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|panic| (Err(CallError::panicked(panic)), 1));
-            reply.send(performed);
+            // The call's future (its guard with it) is dropped before the reply goes.
+            let ended = match AssertUnwindSafe(perform).catch_unwind().await {
+                Ok(Ok(Some(settled))) => Ok(settled),
+                // Aborted (the send was dropped), or the guard held no call.
+                Ok(Ok(None) | Err(Aborted)) => Err(TaskEnded::Dropped),
+                Err(panic) => Err(TaskEnded::Panicked(panic)),
+            };
+            reply.send(ended);
         });
-        jobs.send(job).map_err(|_| call)
+        // Should the runtime thread be gone, the job is dropped unsent: its guard hands the
+        // call back and its reply says so.
+        Ok(jobs.send(job).ok().map(|()| abort))
     }
 }
 
@@ -276,10 +288,14 @@ pub struct Sending<Op: BatchOperation, I> {
     time_limit: Option<Duration>,
     stop: StopHandle,
     account_for_all: bool,
-    waiting: BTreeMap<usize, Call>,
-    announced: Vec<Call>,
-    sender: mpsc::Sender<(usize, Performed<Op::ItemResult>)>,
-    results: mpsc::Receiver<(usize, Performed<Op::ItemResult>)>,
+    waiting: BTreeMap<usize, LentCall<Op>>,
+    announced: Vec<LentCall<Op>>,
+    sender: mpsc::Sender<(usize, Ended<Op>)>,
+    results: mpsc::Receiver<(usize, Ended<Op>)>,
+    /// The calls handed over and not back yet: aborted when this is dropped.
+    in_flight: BTreeMap<usize, AbortHandle>,
+    /// The calls of jobs that ended without settling them.
+    returned: Returned<Op>,
     /// The send's span (feature `tracing`).
     trace: SendTrace,
 }
@@ -287,6 +303,7 @@ pub struct Sending<Op: BatchOperation, I> {
 impl<Op, I> Sending<Op, I>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     I: Iterator<Item = Op::Item>,
 {
@@ -309,6 +326,8 @@ where
             announced: Vec::new(),
             sender,
             results,
+            in_flight: BTreeMap::new(),
+            returned: Returned::default(),
             trace: SendTrace::start(Op::OPERATION_ID),
         }
     }
@@ -351,6 +370,11 @@ where
         let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = self.next_event() {
             collector.add(event);
+            // The outcomes queued behind it, straight in.
+            while let Some(outcome) = self.batch.poll_outcome() {
+                self.trace.outcome(&outcome);
+                collector.add_outcome(outcome);
+            }
         }
         collector.finish()
     }
@@ -379,24 +403,27 @@ where
             }
             for call in std::mem::take(&mut self.announced) {
                 if self.batch.should_stop() {
-                    self.batch.release(call);
+                    self.batch.release_lent(call);
                     continue;
                 }
-                let index = call.index;
-                let trace = self.trace.call(index, call.items);
-                if let Err(call) =
-                    self.client
-                        .start::<Op>(call, self.batch.deadline(), &self.sender, trace)
+                let index = call.index();
+                let trace = self.trace.call(index, call.len());
+                let deadline = self.batch.deadline();
+                match self
+                    .client
+                    .start::<Op>(call, deadline, &self.sender, &self.returned, trace)
                 {
-                    // The runtime thread is gone: nothing was sent.
-                    let _ = call;
-                    self.batch.record(
-                        index,
-                        Err(CallError::Request {
-                            reason: "the client's runtime thread has stopped".to_owned(),
-                        }),
-                        0,
-                    );
+                    Ok(Some(abort)) => {
+                        self.in_flight.insert(index, abort);
+                    }
+                    // The runtime thread has stopped: its reply comes all the same.
+                    Ok(None) => {}
+                    Err(call) => {
+                        let not_sent = CallError::Request {
+                            reason: "the client's runtime thread is not running".to_owned(),
+                        };
+                        self.batch.record_settled(call.settle(Err(not_sent), 0));
+                    }
                 }
             }
             if let Some(event) = self.batch.poll_event() {
@@ -407,8 +434,8 @@ where
                 }
                 return Some(event);
             }
-            if let Ok((call, (result, attempts))) = self.results.try_recv() {
-                self.batch.record(call, result, attempts);
+            if let Ok((call, ended)) = self.results.try_recv() {
+                self.settle(call, ended);
                 continue;
             }
             let draining = self.account_for_all && self.batch.should_stop();
@@ -425,8 +452,8 @@ where
                 continue;
             }
             let endpoint = self.client.inner.client.endpoint();
-            if let Some(call) = self.batch.poll_call(endpoint, Instant::now()) {
-                self.waiting.insert(call.index, call);
+            if let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now()) {
+                self.waiting.insert(call.index(), call);
                 continue;
             }
             if self.batch.is_done() && (self.input_done || !self.account_for_all) {
@@ -438,8 +465,8 @@ where
             if self.batch.in_flight() > 0 {
                 // Every call handed over replies exactly once (`Reply`), and this holds a
                 // sender, so this cannot fail.
-                if let Ok((call, (result, attempts))) = self.results.recv() {
-                    self.batch.record(call, result, attempts);
+                if let Ok((call, ended)) = self.results.recv() {
+                    self.settle(call, ended);
                 }
                 continue;
             }
@@ -447,11 +474,31 @@ where
             self.batch.finish();
         }
     }
+
+    /// Takes back call `call` from the runtime thread.
+    fn settle(&mut self, call: usize, ended: Ended<Op>) {
+        self.in_flight.remove(&call);
+        let settled = match ended {
+            Ok(settled) => settled,
+            Err(ended) => settle_returned(&self.returned, call, ended),
+        };
+        self.batch.record_settled(settled);
+    }
+}
+
+/// Dropping a send before its end aborts the calls in flight, as for [`crate::Sending`].
+impl<Op: BatchOperation, I> Drop for Sending<Op, I> {
+    fn drop(&mut self) {
+        for abort in self.in_flight.values() {
+            abort.abort();
+        }
+    }
 }
 
 impl<Op, I> Iterator for Sending<Op, I>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     I: Iterator<Item = Op::Item>,
 {
@@ -488,6 +535,7 @@ pub struct Events<Op: BatchOperation, I> {
 impl<Op, I> Events<Op, I>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     I: Iterator<Item = Op::Item>,
 {
@@ -500,6 +548,7 @@ where
 impl<Op, I> Iterator for Events<Op, I>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     I: Iterator<Item = Op::Item>,
 {
@@ -510,36 +559,30 @@ where
     }
 }
 
-/// Sends a call's result to the thread that tallies. Panics while handling the call are caught
-/// before it replies; should the call's future be dropped without replying (its runtime shut
-/// down), it replies with [`CallError::Panicked`] on the way out, so the tally never waits
-/// forever.
-struct Reply<R> {
+/// What a call handed over came to: settled, or its job ended without settling it.
+type Ended<Op> = Result<SettledCall<<Op as BatchOperation>::Item>, TaskEnded>;
+
+/// Sends a call's result to the thread that tallies. Should the call's job be dropped without
+/// replying (its runtime shut down, or it was never run), it replies
+/// [`TaskEnded::Dropped`] on the way out, so the tally never waits forever.
+struct Reply<Op: BatchOperation> {
     call: usize,
-    sender: Option<mpsc::Sender<(usize, Performed<R>)>>,
+    sender: Option<mpsc::Sender<(usize, Ended<Op>)>>,
 }
 
-impl<R> Reply<R> {
-    fn send(mut self, performed: Performed<R>) {
+impl<Op: BatchOperation> Reply<Op> {
+    fn send(mut self, ended: Ended<Op>) {
         if let Some(sender) = self.sender.take() {
             // The tally may have been dropped: then nobody needs the result.
-            let _ = sender.send((self.call, performed));
+            let _ = sender.send((self.call, ended));
         }
     }
 }
 
-impl<R> Drop for Reply<R> {
+impl<Op: BatchOperation> Drop for Reply<Op> {
     fn drop(&mut self) {
         if let Some(sender) = self.sender.take() {
-            let _ = sender.send((
-                self.call,
-                (
-                    Err(CallError::Panicked {
-                        message: "the call ended without a result".to_owned(),
-                    }),
-                    1,
-                ),
-            ));
+            let _ = sender.send((self.call, Err(TaskEnded::Dropped)));
         }
     }
 }

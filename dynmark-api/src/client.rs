@@ -27,7 +27,7 @@ use crate::trace::CallTrace;
 ///
 /// let client = Client::builder().credentials("username", "password").build()?;
 /// let report = client
-///     .send([Message::new("447700900000", "Example", "Hello, this is a test message")])
+///     .send([Message::to("447700900000").from("Example").body("Hello, this is a test message")])
 ///     .await?;
 /// println!("{report}");
 /// # Ok(())
@@ -51,8 +51,8 @@ let client = Client::builder()
     .build()?;
 let report = client
     .send([
-        Message::new("447700900000", "Example", "Hello, this is a test message"),
-        Message::new("447700900111", "", "no originator"),
+        Message::to("447700900000").from("Example").body("Hello, this is a test message"),
+        Message::to("447700900111").from("").body("no originator"),
     ])
     .await?;
 assert_eq!(report.get(0), Some(&Outcome::Accepted));
@@ -130,10 +130,10 @@ let client = Client::builder()
     .batch_size(2)
     .build()?;
 let messages = vec![
-    Message::new("447700900000", "Example", "one"),
-    Message::new("447700900111", "", "no originator: rejected locally, never sent"),
-    Message::new("447700900222", "Example", "two"),
-    Message::new("447700900333", "Example", "three"),
+    Message::to("447700900000").from("Example").body("one"),
+    Message::to("447700900111").from("").body("no originator: rejected locally, never sent"),
+    Message::to("447700900222").from("Example").body("two"),
+    Message::to("447700900333").from("Example").body("three"),
 ];
 let report = client.send(messages).await?;
 assert_eq!(report.accepted().collect::<Vec<_>>(), [0, 2, 3]);
@@ -186,7 +186,7 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     /// use dynmark_api::Message;
     ///
     /// let report = client
-    ///     .call::<SendMessages>([Message::new("447700900000", "Example", "Hello")])
+    ///     .call::<SendMessages>([Message::to("447700900000").from("Example").body("Hello")])
     ///     .await?;
     /// # Ok(())
     /// # }
@@ -197,6 +197,7 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     ) -> Result<SendReport<Op::Item>, SendError<Op::Item>>
     where
         Op: BatchOperation + 'static,
+        Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
         self.call_stream::<Op, _>(futures_util::stream::iter(items))
@@ -229,7 +230,7 @@ let client = Client::builder()
     .build()?;
 // A million messages would do as well: they are made as they are sent.
 let messages = futures_util::stream::iter(0..1_000)
-    .map(|i| Message::new(format!("4477009{i:05}"), "Example", "Hello"));
+    .map(|i| Message::to(format!("4477009{i:05}")).from("Example").body("Hello"));
 let mut outcomes = client.send_stream(messages);
 let mut accepted = 0;
 while let Some(done) = outcomes.next().await {
@@ -257,6 +258,7 @@ assert_eq!(sandbox.accepted_count(), 1_000);
     pub fn call_stream<Op, S>(&self, items: S) -> Sending<Op, S>
     where
         Op: BatchOperation + 'static,
+        Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
         S: Stream<Item = Op::Item>,
     {
@@ -459,7 +461,7 @@ impl Client {
     /// use dynmark_api::operations::{CreateVerification, CreateVerificationAnswer};
     /// use dynmark_api::VerifyRequest;
     ///
-    /// let create = CreateVerification::new(VerifyRequest::new("Example", "447700900000"));
+    /// let create = CreateVerification::new(VerifyRequest::from("Example").to("447700900000"));
     /// match client.request(&create).await? {
     ///     CreateVerificationAnswer::Created(verification) => println!("{}", verification.request_id),
     ///     CreateVerificationAnswer::Invalid(failures) => println!("refused: {failures:?}"),

@@ -11,9 +11,9 @@
 //! use dynmark_api::dry_run::DryRun;
 //!
 //! let messages = [
-//!     Message::new("447700900000", "Example", "Hello, this is a test message"),
-//!     Message::new("447700900111", "Example", "Your code is ready 😀"),
-//!     Message::new("447700900999", "", "Hello, this is a test message"),
+//!     Message::to("447700900000").from("Example").body("Hello, this is a test message"),
+//!     Message::to("447700900111").from("Example").body("Your code is ready 😀"),
+//!     Message::to("447700900999").from("").body("Hello, this is a test message"),
 //! ];
 //! let dry_run = DryRun::of(&messages);
 //! assert_eq!(dry_run.totals().messages, 3);

@@ -6,7 +6,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?; // DYNMARK_USERNAME, DYNMARK_PASSWORD, DYNMARK_BASE_URL
 //! let report = client
-//!     .send([Message::new("447700900000", "Example", "Hello, this is a test message")])
+//!     .send([Message::to("447700900000").from("Example").body("Hello, this is a test message")])
 //!     .await?;
 //! assert!(report.all_accepted());
 //! # Ok(())
@@ -80,20 +80,24 @@
 //!
 //! ```no_run
 //! use dynmark_api::operations::{ValidatePhoneNumber, ValidatePhoneNumberAnswer};
-//! use dynmark_api::{Client, NumberValidationRequest};
+//! use dynmark_api::{Client, NumberStatus, NumberValidationRequest};
 //!
 //! # async fn run(client: Client) -> Result<(), dynmark_api::RequestError> {
 //! let lookup = ValidatePhoneNumber::new(NumberValidationRequest::new("447700900000"));
 //! if let ValidatePhoneNumberAnswer::Checked(result) = client.request(&lookup).await? {
-//!     println!("NumberStatus {}", result.number_status); // 2: the handset is on
+//!     if result.number_status == NumberStatus::On {
+//!         println!("the handset is on");
+//!     }
 //! }
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! The generated types are `#[non_exhaustive]` (build them with `new` and the `with_` setters)
-//! and their open value sets keep unknown values ([`UnknownValue`]), so a field, a status or a
-//! code added to the spec does not break code written today.
+//! The generated types are `#[non_exhaustive]` (build them in named steps,
+//! `Message::to(..).from(..).body(..)`, or with `new` when they have one required field, then
+//! the `with_` setters) and their open value sets keep unknown values ([`UnknownValue`],
+//! [`UnknownNumber`]), so a field, a status or a code added to the spec does not break code
+//! written today.
 //!
 //! # What a message costs
 //!
@@ -151,6 +155,7 @@ pub mod validation;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod call_task;
 mod client;
 mod config;
 mod credentials;
@@ -173,7 +178,7 @@ pub use operation::RequestError;
 pub use protocol::{Event, StopHandle};
 pub use report::{Counts, MessageOutcome, NotSentReason, Outcome, RejectedBy, SendReport};
 pub use sending::{Events, Sending};
-pub use unknown::UnknownValue;
+pub use unknown::{UnknownNumber, UnknownValue};
 
 /// `#[derive(Validate)]`: emits [`validation::Validate`] from `#[validate(...)]` field attributes.
 pub use dynmark_macros::Validate;

@@ -219,6 +219,9 @@ pub struct MessageOutcome<T = crate::Message> {
     /// Failures the service listed although it accepted the message (`successful: true` with
     /// `validationFailures`); empty otherwise.
     pub accepted_with_failures: Vec<ValidationFailure>,
+    /// With [`NotSentReason::UnreadableResult`]: what the service answered for it, and why
+    /// that could not be read.
+    pub unreadable_result: Option<crate::protocol::UnreadableResult>,
 }
 
 impl MessageOutcome<crate::Message> {
@@ -237,6 +240,7 @@ impl<T> MessageOutcome<T> {
             outcome,
             call,
             accepted_with_failures: Vec::new(),
+            unreadable_result: None,
         }
     }
 
@@ -270,6 +274,9 @@ pub struct SendReport<T = crate::Message> {
     outcomes: Vec<Outcome>,
     #[serde(rename = "acceptedWithFailures", skip_serializing_if = "Vec::is_empty")]
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
+    /// `(input index, result)` of the messages whose result could not be read.
+    #[serde(rename = "unreadableResults", skip_serializing_if = "Vec::is_empty")]
+    unreadable_results: Vec<(usize, crate::protocol::UnreadableResult)>,
     /// `(call, attempts)` of the calls made more than once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     attempts: Vec<(usize, u32)>,
@@ -283,6 +290,7 @@ impl<T> Default for SendReport<T> {
             counts: Counts::default(),
             outcomes: Vec::new(),
             accepted_with_failures: Vec::new(),
+            unreadable_results: Vec::new(),
             attempts: Vec::new(),
             messages: Vec::new(),
         }
@@ -312,6 +320,7 @@ impl<T> SendReport<T> {
             counts,
             outcomes,
             accepted_with_failures: Vec::new(),
+            unreadable_results: Vec::new(),
             attempts: Vec::new(),
             messages,
         }
@@ -324,6 +333,16 @@ impl<T> SendReport<T> {
     ) -> Self {
         accepted_with_failures.sort_by_key(|(index, _)| *index);
         self.accepted_with_failures = accepted_with_failures;
+        self
+    }
+
+    /// Keeps the results that could not be read: `(input index, result)`.
+    pub(crate) fn with_unreadable_results(
+        mut self,
+        mut unreadable: Vec<(usize, crate::protocol::UnreadableResult)>,
+    ) -> Self {
+        unreadable.sort_by_key(|(index, _)| *index);
+        self.unreadable_results = unreadable;
         self
     }
 
@@ -409,6 +428,17 @@ impl<T> SendReport<T> {
             .map(|(index, failures)| (*index, failures.as_slice()))
     }
 
+    /// `(input index, result)` of the messages whose result the service sent could not be read
+    /// ([`NotSentReason::UnreadableResult`]): what was wrong with it and its start, in input
+    /// order.
+    pub fn unreadable_results(
+        &self,
+    ) -> impl Iterator<Item = (usize, &crate::protocol::UnreadableResult)> + '_ {
+        self.unreadable_results
+            .iter()
+            .map(|(index, result)| (*index, result))
+    }
+
     /// `(input index, reason)` of the messages without an answer.
     pub fn not_sent(&self) -> impl Iterator<Item = (usize, NotSentReason)> + '_ {
         self.iter().filter_map(|(i, outcome)| match outcome {
@@ -476,8 +506,12 @@ impl<T> fmt::Display for SendReport<T> {
             self.len()
         )?;
         let mut noted = self.accepted_with_failures.iter().peekable();
+        let mut unreadable = self.unreadable_results.iter().peekable();
         for (i, outcome) in self.iter() {
             write!(f, "\n  #{i} {outcome}")?;
+            while let Some((_, result)) = unreadable.next_if(|(index, _)| *index <= i) {
+                write!(f, ": {}", result.reason)?;
+            }
             while let Some((_, failures)) = noted.next_if(|(index, _)| *index <= i) {
                 if outcome.is_accepted() {
                     f.write_str(", yet the service also listed")?;

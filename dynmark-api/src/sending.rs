@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt as _;
 use futures_util::stream::{FuturesUnordered, Stream};
 
+use crate::call_task::{ReturnOnDrop, Returned, TaskEnded, perform, settle_returned};
 use crate::client::Client;
 use crate::error::{CallError, SendError};
 use crate::operation::BatchOperation;
-use crate::protocol::{Batch, Call, Collector, Event, ItemResults, StopHandle};
+use crate::protocol::{Batch, Collector, Event, ItemResults, LentCall, SettledCall, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
 use crate::trace::SendTrace;
 
@@ -28,8 +29,10 @@ pub(crate) type Performed<R> = (Result<ItemResults<R>, CallError>, u32);
 ///
 /// Messages are taken from the input only as the calls being prepared need them, so memory
 /// stays bounded by the calls in flight times the call size, whatever the number of messages.
-/// Each call runs as its own tokio task (the request written, the answer read and parsed
-/// there); this stream validates, splits, serializes and tallies.
+/// Each call runs as its own tokio task, which takes the call's messages with it: its request
+/// is built (unless this stream built it while waiting), sent, and the answer read into each
+/// message's outcome there, so that work spreads over the runtime's workers; this stream
+/// validates, splits and hands out the outcomes.
 ///
 /// - [`events`](Self::events) gives every [`Event`] instead: each call's
 ///   [`CallStarting`](Event::CallStarting) *before* its request is written (the request goes
@@ -70,10 +73,12 @@ pub struct Sending<Op: BatchOperation, S> {
     /// collectors: `send`, `call`, `report`).
     account_for_all: bool,
     /// Calls whose `CallStarting` is queued and not yet given out.
-    waiting: BTreeMap<usize, Call>,
+    waiting: BTreeMap<usize, LentCall<Op>>,
     /// Calls whose `CallStarting` was given out: written at the next poll.
-    announced: Vec<Call>,
-    tasks: FuturesUnordered<Task<Op::ItemResult>>,
+    announced: Vec<LentCall<Op>>,
+    tasks: FuturesUnordered<Task<Op>>,
+    /// The calls of tasks that ended without settling them, handed back as they were dropped.
+    returned: Returned<Op>,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     /// The send's span (feature `tracing`).
     trace: SendTrace,
@@ -85,6 +90,7 @@ impl<Op: BatchOperation, S> Unpin for Sending<Op, S> {}
 impl<Op, S> Sending<Op, S>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     S: Stream<Item = Op::Item>,
 {
@@ -103,6 +109,7 @@ where
             waiting: BTreeMap::new(),
             announced: Vec::new(),
             tasks: FuturesUnordered::new(),
+            returned: Returned::default(),
             sleep: None,
             trace: SendTrace::start(Op::OPERATION_ID),
             client,
@@ -154,6 +161,11 @@ where
         let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = std::future::poll_fn(|cx| self.poll_event(cx)).await {
             collector.add(event);
+            // The outcomes queued behind it, straight in.
+            while let Some(outcome) = self.batch.poll_outcome() {
+                self.trace.outcome(&outcome);
+                collector.add_outcome(outcome);
+            }
         }
         collector.finish()
     }
@@ -184,7 +196,7 @@ where
             // call may start any more (then they were never sent).
             for call in std::mem::take(&mut self.announced) {
                 if self.batch.should_stop() {
-                    self.batch.release(call);
+                    self.batch.release_lent(call);
                 } else {
                     self.spawn(call);
                 }
@@ -197,8 +209,12 @@ where
                 }
                 return Poll::Ready(Some(event));
             }
-            if let Poll::Ready(Some((call, (result, attempts)))) = self.tasks.poll_next_unpin(cx) {
-                self.batch.record(call, result, attempts);
+            if let Poll::Ready(Some((call, ended))) = self.tasks.poll_next_unpin(cx) {
+                let settled = match ended {
+                    Ok(settled) => settled,
+                    Err(ended) => settle_returned(&self.returned, call, ended),
+                };
+                self.batch.record_settled(settled);
                 continue;
             }
             let mut input_pending = false;
@@ -218,8 +234,8 @@ where
                 }
             }
             let endpoint = &self.client.settings().endpoint;
-            if let Some(call) = self.batch.poll_call(endpoint, Instant::now()) {
-                self.waiting.insert(call.index, call);
+            if let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now()) {
+                self.waiting.insert(call.index(), call);
                 continue;
             }
             if input_pending && self.batch.in_flight() == 0 && self.batch.has_partial_call() {
@@ -230,8 +246,9 @@ where
             if self.batch.is_done() && (self.input_done || !self.account_for_all) {
                 return Poll::Ready(None);
             }
-            // Waiting: get the next call's request ready meanwhile.
-            if self.batch.prepare(endpoint) {
+            // Waiting with at most one call in flight: get the next call's request ready
+            // meanwhile (with more in flight, the calls' own tasks build theirs).
+            if self.batch.in_flight() <= 1 && self.batch.prepare(endpoint) {
                 continue;
             }
             if let Some(at) = self.batch.poll_timeout() {
@@ -257,13 +274,14 @@ where
         }
     }
 
-    /// Writes `call`: performs it on its own task.
-    fn spawn(&mut self, call: Call) {
+    /// Writes `call`: builds, performs and settles it on its own task.
+    fn spawn(&mut self, call: LentCall<Op>) {
         let client = self.client.clone();
         let deadline = self.batch.deadline();
-        let index = call.index;
-        let trace = self.trace.call(index, call.items);
-        let handle = tokio::spawn(client.perform::<Op>(call.request, call.items, deadline, trace));
+        let index = call.index();
+        let trace = self.trace.call(index, call.len());
+        let guard = ReturnOnDrop::new(call, &self.returned);
+        let handle = tokio::spawn(perform(client, guard, deadline, trace));
         self.tasks.push(Task {
             call: index,
             handle,
@@ -274,6 +292,7 @@ where
 impl<Op, S> Stream for Sending<Op, S>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     S: Stream<Item = Op::Item>,
 {
@@ -316,6 +335,7 @@ pub struct Events<Op: BatchOperation, S> {
 impl<Op, S> Events<Op, S>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     S: Stream<Item = Op::Item>,
 {
@@ -328,6 +348,7 @@ where
 impl<Op, S> Stream for Events<Op, S>
 where
     Op: BatchOperation + 'static,
+    Op::Item: Send + 'static,
     Op::ItemResult: Send + 'static,
     S: Stream<Item = Op::Item>,
 {
@@ -339,28 +360,110 @@ where
 }
 
 /// One call's task; aborted when dropped (the send was dropped).
-struct Task<R> {
+struct Task<Op: BatchOperation> {
     call: usize,
-    handle: tokio::task::JoinHandle<Performed<R>>,
+    handle: tokio::task::JoinHandle<Option<SettledCall<Op::Item>>>,
 }
 
-impl<R> Future for Task<R> {
-    type Output = (usize, Performed<R>);
+impl<Op: BatchOperation> Future for Task<Op> {
+    type Output = (usize, Result<SettledCall<Op::Item>, TaskEnded>);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let performed = match ready!(Pin::new(&mut this.handle).poll(cx)) {
-            Ok(performed) => performed,
-            Err(error) if error.is_panic() => (Err(CallError::panicked(error.into_panic())), 1),
-            // Cancelled: only when its runtime shuts down; it may have been sent.
-            Err(_) => (Err(CallError::NotRecorded), 1),
+        let ended = match ready!(Pin::new(&mut this.handle).poll(cx)) {
+            Ok(Some(settled)) => Ok(settled),
+            // The guard held no call: it was handed back.
+            Ok(None) => Err(TaskEnded::Dropped),
+            Err(error) if error.is_panic() => Err(TaskEnded::Panicked(error.into_panic())),
+            Err(_) => Err(TaskEnded::Dropped),
         };
-        Poll::Ready((this.call, performed))
+        Poll::Ready((this.call, ended))
     }
 }
 
-impl<R> Drop for Task<R> {
+impl<Op: BatchOperation> Drop for Task<Op> {
     fn drop(&mut self) {
         self.handle.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::operations::SendMessages;
+    use crate::{Message, NotSentReason, Outcome};
+
+    /// A call's task that panics hands its call back as it unwinds, so its messages still get
+    /// their outcomes: not sent, and they may have reached the service.
+    #[test]
+    fn a_call_whose_task_panics_is_handed_back_and_settled() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _entered = runtime.enter();
+        let client = Client::builder()
+            .credentials("user", "password")
+            .base_url("http://127.0.0.1:1")
+            .batch_size(2)
+            .build()
+            .unwrap();
+        let mut sending: Sending<SendMessages, _> =
+            Sending::new(client, futures_util::stream::empty());
+        let mut messages = (0..2)
+            .map(|i| {
+                Message::to(format!("44770090000{i}"))
+                    .from("Example")
+                    .body("Hello")
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        sending.batch.fill(&mut messages);
+        let endpoint = sending.client.settings().endpoint.clone();
+        let call = sending
+            .batch
+            .poll_lent_call(&endpoint, Instant::now())
+            .expect("a call");
+        let guard = ReturnOnDrop::new(call, &sending.returned);
+        let ended = runtime
+            .block_on(tokio::spawn(async move {
+                let _guard = guard;
+                panic!("the call's task failed");
+            }))
+            .expect_err("it panicked");
+        let settled = settle_returned(
+            &sending.returned,
+            0,
+            TaskEnded::Panicked(ended.into_panic()),
+        );
+        assert!(matches!(
+            settled.failure(),
+            Some(CallError::Panicked { message }) if message == "the call's task failed"
+        ));
+        sending.batch.record_settled(settled);
+        let mut outcomes = Vec::new();
+        while let Some(event) = sending.batch.poll_event() {
+            if let Event::Outcome(outcome) = event {
+                outcomes.push(outcome);
+            }
+        }
+        assert_eq!(outcomes.len(), 2);
+        for (i, outcome) in outcomes.iter().enumerate() {
+            assert_eq!(outcome.index, i);
+            assert_eq!(outcome.message.to, format!("44770090000{i}"));
+            assert!(matches!(
+                outcome.outcome,
+                Outcome::NotSent {
+                    reason: NotSentReason::CallFailed { call: 0, .. }
+                }
+            ));
+            assert!(
+                !outcome.is_safe_to_resend(),
+                "it may have reached the service"
+            );
+        }
+        assert_eq!(sending.batch.in_flight(), 0);
     }
 }

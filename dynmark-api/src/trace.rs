@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use crate::error::CallError;
 use crate::protocol::{Event, GiveUpReason};
+use crate::report::MessageOutcome;
 #[cfg(feature = "tracing")]
 use crate::report::{NotSentReason, Outcome};
 
@@ -86,39 +87,43 @@ mod imp {
             }
         }
 
+        /// An item's outcome the send gave out: tallied; a deadline or a stop request noted
+        /// once.
+        pub(crate) fn outcome<T>(&mut self, outcome: &MessageOutcome<T>) {
+            self.items += 1;
+            match &outcome.outcome {
+                Outcome::Accepted => self.counts.accepted += 1,
+                Outcome::Rejected { .. } => self.counts.rejected += 1,
+                Outcome::NotSent { reason } => {
+                    self.counts.not_sent += 1;
+                    match reason {
+                        NotSentReason::DeadlinePassed
+                            if !std::mem::replace(&mut self.deadline, true) =>
+                        {
+                            tracing::info!(
+                                parent: &self.span,
+                                "deadline passed: no further call starts"
+                            );
+                        }
+                        NotSentReason::StopRequested
+                            if !std::mem::replace(&mut self.requested, true) =>
+                        {
+                            tracing::info!(
+                                parent: &self.span,
+                                "stop requested: no further call starts"
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+
         /// An event the send gave out: tallied; a stop, a deadline or a stop request noted
         /// once.
         pub(crate) fn event<T>(&mut self, event: &Event<T>) {
             match event {
-                Event::Outcome(outcome) => {
-                    self.items += 1;
-                    match &outcome.outcome {
-                        Outcome::Accepted => self.counts.accepted += 1,
-                        Outcome::Rejected { .. } => self.counts.rejected += 1,
-                        Outcome::NotSent { reason } => {
-                            self.counts.not_sent += 1;
-                            match reason {
-                                NotSentReason::DeadlinePassed
-                                    if !std::mem::replace(&mut self.deadline, true) =>
-                                {
-                                    tracing::info!(
-                                        parent: &self.span,
-                                        "deadline passed: no further call starts"
-                                    );
-                                }
-                                NotSentReason::StopRequested
-                                    if !std::mem::replace(&mut self.requested, true) =>
-                                {
-                                    tracing::info!(
-                                        parent: &self.span,
-                                        "stop requested: no further call starts"
-                                    );
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                }
+                Event::Outcome(outcome) => self.outcome(outcome),
                 Event::CallFinished { call, failure, .. } => {
                     self.calls += 1;
                     if let Some(error) = failure
@@ -221,6 +226,7 @@ mod imp {
             CallTrace
         }
         pub(crate) fn event<T>(&mut self, _event: &Event<T>) {}
+        pub(crate) fn outcome<T>(&mut self, _outcome: &MessageOutcome<T>) {}
         pub(crate) fn finish(&mut self) {}
     }
 

@@ -37,3 +37,38 @@ impl fmt::Display for UnknownValue {
         f.write_str(&self.0)
     }
 }
+
+/// A number of an open integer set (`NumberStatus::Other`) that the spec this version was built
+/// from does not list, kept exactly as received.
+///
+/// Opaque for the same reason as [`UnknownValue`]: read it with [`as_i64`](Self::as_i64) (or the
+/// enum's own `as_i64`), never match on it; to compare with a number, convert the number:
+/// `NumberStatus::from(7) == status`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnknownNumber(i64);
+
+impl UnknownNumber {
+    /// Keeps `value`. The generated enums call this for values they do not list; to make an
+    /// enum value from a number, use the enum's `From<i64>`, which picks a known variant first.
+    #[doc(hidden)]
+    pub fn new(value: i64) -> Self {
+        UnknownNumber(value)
+    }
+
+    /// The value, as received.
+    pub fn as_i64(&self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Debug for UnknownNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for UnknownNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}

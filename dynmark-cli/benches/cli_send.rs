@@ -183,7 +183,10 @@ fn library_child(base_url: &str, file: &Path) {
         .into_deserialize::<Row>()
         .map(|row| {
             let row = row.expect("a row");
-            dynmark_api::Message::new(row.to, row.from, row.body).with_client_ref(row.client_ref)
+            dynmark_api::Message::to(row.to)
+                .from(row.from)
+                .body(row.body)
+                .with_client_ref(row.client_ref)
         });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -846,11 +846,11 @@ mod tests {
 
     #[test]
     fn a_changed_message_has_another_fingerprint() {
-        let message = Message::new("447700900000", "Example", "Hello");
+        let message = Message::to("447700900000").from("Example").body("Hello");
         assert_eq!(fingerprint(&message), fingerprint(&message.clone()));
         assert_ne!(
             fingerprint(&message),
-            fingerprint(&Message::new("447700900000", "Example", "Hello!"))
+            fingerprint(&Message::to("447700900000").from("Example").body("Hello!"))
         );
     }
 }

@@ -185,8 +185,8 @@ mod tests {
         summary.add(&accepted);
         let mut rejected = row(2, RowOutcome::Rejected);
         rejected.failures = vec![
-            ValidationFailure::new("FromEmpty", "x"),
-            ValidationFailure::new("FromEmpty", "y"),
+            ValidationFailure::failure_code("FromEmpty").details("x"),
+            ValidationFailure::failure_code("FromEmpty").details("y"),
         ];
         summary.add(&rejected);
         for n in [3, 4, 5, 9] {

@@ -94,8 +94,9 @@ pub(crate) struct Items {
     pub too_many: String,
 }
 
-/// `nested`: validate inside the value; `flatten` (from `#[serde(flatten)]`) keeps the inner
-/// failures at this struct's own path, as their JSON sits there.
+/// `nested`: validate inside the value; `flatten` (`nested(flatten)`, or `#[serde(flatten)]`)
+/// keeps the inner failures at this struct's own path, as their JSON sits there (a request body
+/// beside an operation's parameters is the whole document the service reads).
 pub(crate) struct Nested {
     pub flatten: bool,
 }
@@ -285,7 +286,7 @@ fn check_field<'a>(
         let wanted = match rule.kind {
             RuleKind::After(_) => Some((Kind::DateTime, DATE_TIME_TYPES)),
             RuleKind::Items(_) => Some((Kind::List, LIST_TYPES)),
-            RuleKind::Nested => None,
+            RuleKind::Nested { .. } => None,
             _ => Some((Kind::Text, TEXT_TYPES)),
         };
         if let Some((kind, allowed)) = wanted
@@ -407,9 +408,9 @@ fn check_field<'a>(
                     });
                 }
             }
-            RuleKind::Nested => {
+            RuleKind::Nested { flatten } => {
                 checked.nested = Some(Nested {
-                    flatten: field.flatten,
+                    flatten: *flatten || field.flatten,
                 })
             }
         }

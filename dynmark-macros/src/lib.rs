@@ -40,7 +40,8 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// Rules: `required`, `length(min = N, max = M)`, `pattern = "regex"`, `url`,
 /// `phone(country = field)`, `originator`, `country`, `gsm7` / `gsm7(when = field)`,
-/// `after = field`, `one_of("a", "b")`, `items(min = N, max = M)`, `nested`; container:
+/// `after = field`, `one_of("a", "b")`, `items(min = N, max = M)`, `nested` /
+/// `nested(flatten)` (the inner failures at this struct's own path); container:
 /// `crate = "path"`. Failure codes are `{P}Empty`, `{P}TooLong`, ... with `{P}` the PascalCase of
 /// the field's JSON name (serde's `rename` / `rename_all` are followed); the runtime's
 /// `dynmark_api::validation::rules` documents them all.

@@ -64,14 +64,21 @@ pub(crate) enum RuleKind {
     Length(Bounds),
     Pattern(LitStr),
     Url,
-    Phone { country: Option<Ident> },
+    Phone {
+        country: Option<Ident>,
+    },
     Originator,
     Country,
-    Gsm7 { when: Option<Ident> },
+    Gsm7 {
+        when: Option<Ident>,
+    },
     After(Ident),
     OneOf(Vec<LitStr>),
     Items(Bounds),
-    Nested,
+    /// `nested`, or `nested(flatten)`: the inner failures at this struct's own path.
+    Nested {
+        flatten: bool,
+    },
 }
 
 /// `min = N, max = M`, either optional.
@@ -191,7 +198,9 @@ fn parse_rule(item: RawItem, errors: &mut Errors) -> Option<Rule> {
         "url" => item.flag(errors).then_some(RuleKind::Url)?,
         "originator" => item.flag(errors).then_some(RuleKind::Originator)?,
         "country" => item.flag(errors).then_some(RuleKind::Country)?,
-        "nested" => item.flag(errors).then_some(RuleKind::Nested)?,
+        "nested" => RuleKind::Nested {
+            flatten: item.optional_word(errors, "flatten", "nested(flatten)")?,
+        },
         "length" => RuleKind::Length(item.bounds(errors, "length(min = 1, max = 64)")?),
         "items" => RuleKind::Items(item.bounds(errors, "items(min = 1, max = 250)")?),
         "pattern" => {
@@ -409,6 +418,24 @@ impl RawItem {
             ),
             _ => {
                 errors.spanned(self, format!("`{name}` needs a field: `{example}`"));
+                None
+            }
+        }
+    }
+
+    /// `name` or `name(word)`: whether the word was written.
+    fn optional_word(&self, errors: &mut Errors, word: &str, example: &str) -> Option<bool> {
+        let name = &self.name;
+        match &self.value {
+            RawValue::None => Some(false),
+            RawValue::List(_, args)
+                if args.len() == 1
+                    && matches!(args.first(), Some(RawArg::Positional(Expr::Path(path))) if path.path.is_ident(word)) =>
+            {
+                Some(true)
+            }
+            _ => {
+                errors.spanned(self, format!("`{name}` is written `{name}` or `{example}`"));
                 None
             }
         }

@@ -41,12 +41,10 @@ const PASSWORD: &str = "bench-password";
 fn messages() -> Vec<Message> {
     (0..MESSAGES)
         .map(|i| {
-            Message::new(
-                format!("4477009{i:05}"),
-                "Example",
-                "Hello, this is a test message",
-            )
-            .with_client_ref(format!("bench-{i}"))
+            Message::to(format!("4477009{i:05}"))
+                .from("Example")
+                .body("Hello, this is a test message")
+                .with_client_ref(format!("bench-{i}"))
         })
         .collect()
 }

@@ -29,11 +29,9 @@ const BODIES: &[&str] = &[
 fn batch() -> Vec<Message> {
     (0..250)
         .map(|i| {
-            Message::new(
-                format!("4477009{i:05}"),
-                "Example",
-                BODIES[i % BODIES.len()],
-            )
+            Message::to(format!("4477009{i:05}"))
+                .from("Example")
+                .body(BODIES[i % BODIES.len()])
         })
         .collect()
 }

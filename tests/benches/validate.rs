@@ -147,19 +147,19 @@ fn batch(invalid: bool) -> Vec<Message> {
     (0..250)
         .map(|i| {
             let mut m = if i % 10 == 3 {
-                Message::new(
-                    format!("07700 9{i:05}"),
-                    "MAYFLOWER",
-                    BODIES[i % BODIES.len()],
-                )
-                .with_country_iso_code("GBR")
+                Message::to(format!("07700 9{i:05}"))
+                    .from("MAYFLOWER")
+                    .body(BODIES[i % BODIES.len()])
+                    .with_country_iso_code("GBR")
             } else {
                 let from = if i % 3 == 0 {
                     "+447740101097"
                 } else {
                     "Example"
                 };
-                Message::new(format!("4477009{i:05}"), from, BODIES[i % BODIES.len()])
+                Message::to(format!("4477009{i:05}"))
+                    .from(from)
+                    .body(BODIES[i % BODIES.len()])
             };
             if i % 2 == 0 {
                 m = m.with_client_ref(format!("order-{i}-été"));

@@ -69,12 +69,10 @@ fn run() -> Result<bool, Box<dyn Error>> {
 
 /// Message `i`: a valid one, to a distinct drama-range-shaped number.
 fn message(i: usize) -> Message {
-    Message::new(
-        format!("4477{:08}", i % 100_000_000),
-        "Example",
-        "Hello, this is a test message",
-    )
-    .with_client_ref(format!("bulk-{i}"))
+    Message::to(format!("4477{:08}", i % 100_000_000))
+        .from("Example")
+        .body("Hello, this is a test message")
+        .with_client_ref(format!("bulk-{i}"))
 }
 
 /// `--messages N` (default 100,000).

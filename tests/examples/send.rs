@@ -40,31 +40,44 @@ fn messages() -> Vec<(&'static str, Message)> {
     vec![
         (
             "Simple Send",
-            Message::new("447700900000", "Example", text).with_client_ref("Your reference"),
+            Message::to("447700900000")
+                .from("Example")
+                .body(text)
+                .with_client_ref("Your reference"),
         ),
         (
             "Send with Receipts",
-            Message::new("447700900000", "Example", text)
+            Message::to("447700900000")
+                .from("Example")
+                .body(text)
                 .with_delivery_status_url("https://inbound.example.com/SmsReceipts")
                 .with_client_ref("Your reference"),
         ),
         (
             "Using Local Numbers",
-            Message::new("07700 900123", "Example", text)
+            Message::to("07700 900123")
+                .from("Example")
+                .body(text)
                 .with_country_iso_code("GBR")
                 .with_client_ref("Your reference"),
         ),
         (
             "Multiple recipients (1)",
-            Message::new("447700900000", "Example", text).with_client_ref("Your reference"),
+            Message::to("447700900000")
+                .from("Example")
+                .body(text)
+                .with_client_ref("Your reference"),
         ),
         (
             "Multiple recipients (2)",
-            Message::new("447700900111", "Example", text).with_client_ref("Your second reference"),
+            Message::to("447700900111")
+                .from("Example")
+                .body(text)
+                .with_client_ref("Your second reference"),
         ),
         (
             "Invalid: no originator",
-            Message::new("447700900999", "", text),
+            Message::to("447700900999").from("").body(text),
         ),
     ]
 }

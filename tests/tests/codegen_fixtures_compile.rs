@@ -68,6 +68,18 @@ mod answers {
     include!(concat!(env!("OUT_DIR"), "/fixture_answers_inside.rs"));
 }
 
+/// Structs with two, three and one required fields (runtime path `::dynmark_api`).
+mod steps {
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/fixture_required_field_steps.rs"));
+}
+
+/// An open set of integers (runtime path `::dynmark_api`).
+mod levels {
+    #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/fixture_open_integer_enum.rs"));
+}
+
 mod keywords {
     #![allow(dead_code, missing_docs, unused_imports, clippy::all)]
     include!(concat!(env!("OUT_DIR"), "/fixture_keyword_siblings.rs"));
@@ -83,10 +95,13 @@ mod capitals {
 
 #[test]
 fn schemas_named_like_standard_items_work() {
-    let string = names::String::new("hello", names::Visitor::From);
+    let string = names::String::text("hello").kind(names::Visitor::From);
     assert_eq!(string.validate(), Ok(()));
-    assert_eq!(failure_codes(&names::String::new(" ", "Ok")), ["TextEmpty"]);
-    assert_eq!(names::String::new("x", "Ok").kind, names::Visitor::Ok);
+    assert_eq!(
+        failure_codes(&names::String::text(" ").kind("Ok")),
+        ["TextEmpty"]
+    );
+    assert_eq!(names::String::text("x").kind("Ok").kind, names::Visitor::Ok);
 
     let list = names::Vec::new(vec![string.clone().with_note("a note")])
         .with_options(names::Option::default().with_flag(true))
@@ -152,7 +167,7 @@ fn inside_the_runtime_the_operation_and_the_outcome_are_generated() {
     assert_eq!(Op::ACCEPTED_STATUS, 200);
     assert_eq!(Op::ITEM_NAME, "string");
     assert_eq!(Op::MAX_ITEMS_PER_CALL, 10);
-    let item: <Op as BatchOperation>::Item = inside::String::new("x", "String");
+    let item: <Op as BatchOperation>::Item = inside::String::text("x").kind("String");
     assert_eq!(item.validate(), Ok(()));
 
     // `final` and `type` are keywords: the outcome reads the raw fields.
@@ -231,7 +246,10 @@ fn path_and_query_parameters_are_typed_validated_and_encoded() {
     assert_eq!(Op::OPERATION_ID, "listLines");
     assert_eq!(Op::METHOD, operation::Method::Get);
     let id = "3f2c8a4e-6b1d-4c9a-9e7f-2a5b8c1d0e6f";
-    let call = ListLines::new(id, 20).with_verbose(true).with_tag("a&b c");
+    let call = ListLines::note_id(id)
+        .limit(20)
+        .with_verbose(true)
+        .with_tag("a&b c");
     assert_eq!(call.validate(), Ok(()));
     assert_eq!(call.body(), None);
     assert_eq!(
@@ -240,11 +258,15 @@ fn path_and_query_parameters_are_typed_validated_and_encoded() {
     );
     // Optional parameters left out are not sent.
     assert_eq!(
-        endpoint().operation_url(&ListLines::new(id, -1)).unwrap(),
+        endpoint()
+            .operation_url(&ListLines::note_id(id).limit(-1))
+            .unwrap(),
         format!("http://127.0.0.1:9/notes/{id}/lines?limit=-1")
     );
     // The spec's constraints on parameters are checked locally.
-    let wrong = ListLines::new("not/a/uuid", 1).with_tag("t".repeat(21));
+    let wrong = ListLines::note_id("not/a/uuid")
+        .limit(1)
+        .with_tag("t".repeat(21));
     assert_eq!(failure_codes(&wrong), ["NoteIdInvalid", "TagTooLong"]);
     // Failure paths name parameters as the spec does.
     let failures = wrong.validate().unwrap_err().into_failures();
@@ -270,10 +292,11 @@ fn object_and_array_bodies_and_every_documented_answer_work() {
     };
     use operation::Operation;
 
-    // An object body, validated where it sits (`body.text`).
+    // An object body, its failures named as the service names its members (`text`, not
+    // `body.text`).
     let create = CreateNote::new(answers::Note::new(" "));
     let failures = create.validate().unwrap_err().into_failures();
-    assert_eq!(failures[0].property.as_deref(), Some("body.text"));
+    assert_eq!(failures[0].property.as_deref(), Some("text"));
     assert_eq!(failures[0].failure_code.as_str(), "TextEmpty");
     let request = endpoint()
         .operation_request(&CreateNote::new(answers::Note::new("hi")))
@@ -302,13 +325,13 @@ fn object_and_array_bodies_and_every_documented_answer_work() {
     assert!(!failures[0].failure_code.is_known());
 
     // A path parameter and an object body; 200 JSON, 204 nothing, 409 text.
-    let check = CheckNote::new("n 1", answers::Check::new("1234"));
+    let check = CheckNote::note_id("n 1").body(answers::Check::new("1234"));
     assert_eq!(CheckNote::PATH, "/notes/{noteId}/check");
     let request = endpoint().operation_request(&check).unwrap();
     assert_eq!(request.url, "http://127.0.0.1:9/notes/n%201/check");
     assert_eq!(&request.body[..], br#"{"code":"1234"}"#);
     assert_eq!(
-        failure_codes(&CheckNote::new("n", answers::Check::new("1234567"))),
+        failure_codes(&CheckNote::note_id("n").body(answers::Check::new("1234567"))),
         ["CodeTooLong"]
     );
     let checked = endpoint()
@@ -344,10 +367,112 @@ fn object_and_array_bodies_and_every_documented_answer_work() {
     // An array body and an array answer.
     let lookup = LookUpNotes::new(vec![answers::Note::new("a"), answers::Note::new("")]);
     let failures = lookup.validate().unwrap_err().into_failures();
-    assert_eq!(failures[0].property.as_deref(), Some("body[1].text"));
+    assert_eq!(failures[0].property.as_deref(), Some("[1].text"));
     let found = endpoint()
         .read_answer::<LookUpNotes>(&response(200, r#"[{"text": "a"}, {"text": "b"}]"#))
         .unwrap();
     let LookUpNotesAnswer::Ok(notes) = found;
     assert_eq!(notes.len(), 2);
+}
+
+#[test]
+fn structs_with_several_required_fields_are_built_in_named_steps() {
+    let letter = steps::Letter::from("Ann").to("Bob").body("Hi Bob");
+    assert_eq!(
+        (
+            letter.from.as_str(),
+            letter.to.as_str(),
+            letter.body.as_str()
+        ),
+        ("Ann", "Bob", "Hi Bob")
+    );
+    assert_eq!(letter.postscript, None);
+    // The optional fields keep their setters after the last step.
+    let signed = letter.clone().with_postscript("PS");
+    assert_eq!(
+        serde_json::to_value(&signed).unwrap(),
+        serde_json::json!({"from": "Ann", "to": "Bob", "body": "Hi Bob", "postscript": "PS"})
+    );
+    assert_eq!(letter.validate(), Ok(()));
+    assert_eq!(
+        failure_codes(&steps::Letter::from("").to(" ").body("x")),
+        ["FromEmpty", "ToEmpty"]
+    );
+
+    // A step can be kept and reused: one sender, many recipients.
+    let from_ann = steps::Letter::from("Ann");
+    let letters: Vec<steps::Letter> = ["Bob", "Cy"]
+        .into_iter()
+        .map(|to| from_ann.clone().to(to).body("Hello"))
+        .collect();
+    assert_eq!(letters[1].to, "Cy");
+    assert_eq!(letters[1].from, "Ann");
+    // Each step shows what it holds.
+    assert_eq!(
+        format!("{:?}", steps::Letter::from("Ann").to("Bob")),
+        r#"LetterNeedsBody { from: "Ann", to: "Bob" }"#
+    );
+
+    // The deprecated `new` still builds the same value, by position.
+    #[allow(deprecated)]
+    let by_position = steps::Letter::new("Ann", "Bob", "Hi Bob");
+    assert_eq!(by_position, letter);
+
+    // Keywords are raw identifiers, as a step or as the start.
+    let label = steps::Label::text("Sale").r#type("Bold");
+    assert_eq!(label.r#type, steps::Kind::Bold);
+    assert_eq!(
+        serde_json::to_value(&label).unwrap(),
+        serde_json::json!({"text": "Sale", "type": "Bold"})
+    );
+    let tag = steps::Tag::r#type("size").weight(3);
+    assert_eq!((tag.r#type.as_str(), tag.weight), ("size", 3));
+
+    // One required field keeps `new`.
+    assert_eq!(
+        steps::Note::new("x").with_tag("t").tag.as_deref(),
+        Some("t")
+    );
+}
+
+#[test]
+fn an_open_integer_enum_keeps_unknown_numbers_and_writes_numbers() {
+    use levels::{Level, Reading};
+
+    for (number, level) in [
+        (-1, Level::Below),
+        (0, Level::None),
+        (2, Level::TwoUp),
+        (10, Level::TEN),
+    ] {
+        let read: Reading = serde_json::from_value(serde_json::json!({"level": number})).unwrap();
+        assert_eq!(read.level, level);
+        assert!(level.is_known());
+        assert_eq!(level.as_i64(), number);
+        assert_eq!(level.to_string(), number.to_string());
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            serde_json::json!({"level": number})
+        );
+    }
+    // Any other integer is kept, never a parse error, and written back as it came.
+    let read: Reading = serde_json::from_str(r#"{"level": 7}"#).unwrap();
+    assert!(matches!(read.level, Level::Other(value) if value.as_i64() == 7));
+    assert!(!read.level.is_known());
+    assert_eq!(read.level, Level::from(7));
+    assert_eq!(serde_json::to_string(&read).unwrap(), r#"{"level":7}"#);
+    let big: Reading = serde_json::from_str(r#"{"level": -9223372036854775808}"#).unwrap();
+    assert_eq!(big.level.as_i64(), i64::MIN);
+    // What is not an integer of this range is an error that says so.
+    for wrong in [
+        r#"{"level": "2"}"#,
+        r#"{"level": 2.5}"#,
+        r#"{"level": 18446744073709551615}"#,
+    ] {
+        let error = serde_json::from_str::<Reading>(wrong).unwrap_err();
+        assert!(
+            error.to_string().contains("a Level integer"),
+            "{wrong}: {error}"
+        );
+    }
 }

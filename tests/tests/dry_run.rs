@@ -9,23 +9,39 @@ use dynmark_api::sms::Encoding;
 fn messages() -> Vec<Message> {
     let text = "Hello, this is a test message";
     vec![
-        Message::new("447700900000", "Example", text).with_client_ref("Your reference"),
-        Message::new("447700900000", "Example", text)
+        Message::to("447700900000")
+            .from("Example")
+            .body(text)
+            .with_client_ref("Your reference"),
+        Message::to("447700900000")
+            .from("Example")
+            .body(text)
             .with_delivery_status_url("https://inbound.example.com/SmsReceipts")
             .with_client_ref("Your reference"),
-        Message::new("07777 123123", "Example", text)
+        Message::to("07777 123123")
+            .from("Example")
+            .body(text)
             .with_country_iso_code("GBR")
             .with_client_ref("Your reference"),
-        Message::new("447700900000", "Example", text).with_client_ref("Your reference"),
-        Message::new("447700900111", "Example", text).with_client_ref("Your second reference"),
-        Message::new(
-            "447700900222",
-            "Example",
-            "Your table is ready 🍽️ – see you soon",
-        ),
-        Message::new("447700900333", "Example", "a".repeat(200)),
-        Message::new("447700900444", "", text),
-        Message::new("447700900555", "Example", "Crêpes 😀").with_reject_unicode(true),
+        Message::to("447700900000")
+            .from("Example")
+            .body(text)
+            .with_client_ref("Your reference"),
+        Message::to("447700900111")
+            .from("Example")
+            .body(text)
+            .with_client_ref("Your second reference"),
+        Message::to("447700900222")
+            .from("Example")
+            .body("Your table is ready 🍽️ – see you soon"),
+        Message::to("447700900333")
+            .from("Example")
+            .body("a".repeat(200)),
+        Message::to("447700900444").from("").body(text),
+        Message::to("447700900555")
+            .from("Example")
+            .body("Crêpes 😀")
+            .with_reject_unicode(true),
     ]
 }
 

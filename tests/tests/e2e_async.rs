@@ -95,7 +95,11 @@ async fn spawned_tasks_share_a_client() {
     let batches: Vec<Vec<Message>> = (0..3)
         .map(|b| {
             (0..95)
-                .map(|i| Message::new(format!("44770090{b}{i:03}"), "Example", "Hello"))
+                .map(|i| {
+                    Message::to(format!("44770090{b}{i:03}"))
+                        .from("Example")
+                        .body("Hello")
+                })
                 .collect()
         })
         .collect();

@@ -130,7 +130,7 @@ macro_rules! exercise {
     ($client:expr, $server:expr, $call:ident) => {{
         let server: &Script = $server;
         let client = $client;
-        let create = CreateVerification::new(VerifyRequest::new("Example", "447700900000"));
+        let create = CreateVerification::new(VerifyRequest::from("Example").to("447700900000"));
 
         // 201: the verification, an unknown handset status kept.
         let answer = $call!(client, &create).unwrap();
@@ -151,13 +151,13 @@ macro_rules! exercise {
         );
 
         // 200: verified; then an unknown status, kept.
-        let validate = ValidateVerification::new(request_id.as_str(), CodeValidation::new("123456"));
+        let validate = ValidateVerification::request_id(request_id.as_str()).body(CodeValidation::new("123456"));
         let answer = $call!(client, &validate).unwrap();
         assert!(
             matches!(&answer, ValidateVerificationAnswer::Checked(r) if r.status == VerificationStatus::CodeVerified),
             "{answer:?}"
         );
-        let odd = ValidateVerification::new("id with/slash?", CodeValidation::new("000000"));
+        let odd = ValidateVerification::request_id("id with/slash?").body(CodeValidation::new("000000"));
         let answer = $call!(client, &odd).unwrap();
         assert!(
             matches!(&answer, ValidateVerificationAnswer::Checked(r) if r.status.as_str() == "CodeExpired"),
@@ -178,7 +178,11 @@ macro_rules! exercise {
         let ValidatePhoneNumberAnswer::Checked(result) = &answer else {
             panic!("{answer:?}");
         };
-        assert_eq!(result.number_status, 7);
+        // 7 is not documented: kept, opaque, never a parse error.
+        assert!(!result.number_status.is_known());
+        assert_eq!(result.number_status.as_i64(), 7);
+        assert_eq!(result.number_status, dynmark_api::NumberStatus::from(7));
+        assert_eq!(result.number_status.to_string(), "7");
         assert_eq!(result.normalised_number.as_deref(), Some("447777123123"));
 
         // Common failures: refused credentials, an undocumented status.
@@ -194,8 +198,25 @@ macro_rules! exercise {
 
         // Refused locally: nothing is sent.
         let before = server.seen().len();
-        let invalid = ValidateVerification::new(" ", CodeValidation::new(""));
+        let invalid = ValidateVerification::request_id(" ").body(CodeValidation::new(""));
         let error = $call!(client, &invalid).unwrap_err();
+        let RequestError::Invalid { failures } = &error else {
+            panic!("{error:?}");
+        };
+        let codes: Vec<(Option<&str>, &str)> = failures
+            .iter()
+            .map(|f| (f.property.as_deref(), f.failure_code.as_str()))
+            .collect();
+        // The body's members are named as the service names them: `code`, not `body.code`.
+        assert_eq!(
+            codes,
+            [(Some("requestId"), "RequestIdEmpty"), (Some("code"), "CodeEmpty")]
+        );
+        // PascalCase members too, by their JSON names.
+        let bad = ValidatePhoneNumber::new(
+            NumberValidationRequest::new(" ").with_required_country_code("XYZ"),
+        );
+        let error = $call!(client, &bad).unwrap_err();
         let RequestError::Invalid { failures } = &error else {
             panic!("{error:?}");
         };
@@ -205,7 +226,10 @@ macro_rules! exercise {
             .collect();
         assert_eq!(
             codes,
-            [(Some("requestId"), "RequestIdEmpty"), (Some("body.code"), "CodeEmpty")]
+            [
+                (Some("Number"), "NumberEmpty"),
+                (Some("RequiredCountryCode"), "RequiredCountryCodeInvalid")
+            ]
         );
         assert_eq!(server.seen().len(), before);
 

@@ -362,10 +362,22 @@ fn a_report_is_found_by_client_ref_first_occurrence_and_never_an_empty_one() {
         .build()
         .unwrap();
     let messages = vec![
-        Message::new("447700900000", "Example", "Hi").with_client_ref("order-1"),
-        Message::new("447700900111", "", "Hi").with_client_ref("order-2"),
-        Message::new("447700900222", "Example", "Hi").with_client_ref("order-1"),
-        Message::new("447700900333", "Example", "Hi").with_client_ref(""),
+        Message::to("447700900000")
+            .from("Example")
+            .body("Hi")
+            .with_client_ref("order-1"),
+        Message::to("447700900111")
+            .from("")
+            .body("Hi")
+            .with_client_ref("order-2"),
+        Message::to("447700900222")
+            .from("Example")
+            .body("Hi")
+            .with_client_ref("order-1"),
+        Message::to("447700900333")
+            .from("Example")
+            .body("Hi")
+            .with_client_ref(""),
     ];
     let report = client.send(messages.clone()).unwrap();
     let index = ClientRefIndex::new(&messages, &report);

@@ -45,10 +45,14 @@ fn receipts_carry_the_planned_status_after_the_delay_and_inbound_messages_arrive
     send(
         &sandbox,
         vec![
-            Message::new("447700900000", "Example", "Hi")
+            Message::to("447700900000")
+                .from("Example")
+                .body("Hi")
                 .with_client_ref("r1")
                 .with_delivery_status_url(url.expose_secret()),
-            Message::new("447700900001", "Example", "No receipt wanted"),
+            Message::to("447700900001")
+                .from("Example")
+                .body("No receipt wanted"),
         ],
     );
     wait_until("the receipt", || sandbox.receipts().len() == 1);
@@ -107,13 +111,19 @@ fn failing_and_remote_receivers_are_recorded_and_nothing_leaves_loopback() {
     send(
         &sandbox,
         vec![
-            Message::new("447700900000", "Example", "Hi")
+            Message::to("447700900000")
+                .from("Example")
+                .body("Hi")
                 .with_client_ref("refused")
                 .with_delivery_status_url(format!("http://{closed}/r")),
-            Message::new("447700900001", "Example", "Hi")
+            Message::to("447700900001")
+                .from("Example")
+                .body("Hi")
                 .with_client_ref("remote")
                 .with_delivery_status_url("https://receipts.example.com/r"),
-            Message::new("447700900002", "Example", "Hi")
+            Message::to("447700900002")
+                .from("Example")
+                .body("Hi")
                 .with_client_ref("404")
                 .with_delivery_status_url(format!("{}/wrong-token", served.base())),
         ],

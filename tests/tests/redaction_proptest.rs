@@ -184,7 +184,11 @@ fn secrets(password: &str) -> Vec<String> {
 /// report and the error.
 fn send_outputs(endpoint: &Endpoint, response: &HttpResponse, items: usize) -> String {
     let mut messages = (0..items)
-        .map(|i| Message::new(format!("4477009{i:05}"), "Example", "hello"))
+        .map(|i| {
+            Message::to(format!("4477009{i:05}"))
+                .from("Example")
+                .body("hello")
+        })
         .collect::<Vec<_>>()
         .into_iter();
     let mut batch = Batch::<SendMessages>::new(BatchOptions::default(), 1);

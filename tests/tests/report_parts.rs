@@ -9,17 +9,19 @@ use futures_util::StreamExt as _;
 fn messages() -> Vec<Message> {
     vec![
         // 1 part of GSM-7
-        Message::new("447700900000", "Example", "Hello, this is a test message"),
+        Message::to("447700900000")
+            .from("Example")
+            .body("Hello, this is a test message"),
         // rejected locally: its parts are not counted
-        Message::new("447700900111", "", "no originator"),
+        Message::to("447700900111").from("").body("no originator"),
         // 161 GSM-7 characters: 2 parts
-        Message::new("447700900222", "Example", "a".repeat(161)),
+        Message::to("447700900222")
+            .from("Example")
+            .body("a".repeat(161)),
         // one smart quote makes 150 characters UCS-2: 3 parts
-        Message::new(
-            "447700900333",
-            "Example",
-            format!("It’s {}", "a".repeat(145)),
-        ),
+        Message::to("447700900333")
+            .from("Example")
+            .body(format!("It’s {}", "a".repeat(145))),
     ]
 }
 

@@ -138,10 +138,11 @@ fn accepts_valid_messages_and_reports_invalid_ones_in_order() {
     let sent: Vec<dynmark_api::Message> = serde_json::from_str(&body).expect("valid JSON");
     let failures = sent[1].validate().expect_err("an empty `from` is refused");
     let expected = vec![
-        MessageResult::new("447700900000", true),
-        MessageResult::new("447700900111", false)
+        MessageResult::to("447700900000").successful(true),
+        MessageResult::to("447700900111")
+            .successful(false)
             .with_validation_failures(failures.into_failures()),
-        MessageResult::new("447700900222", true),
+        MessageResult::to("447700900222").successful(true),
     ];
     assert_eq!(results, expected);
     assert_eq!(sandbox.accepted(), vec![sent[0].clone(), sent[2].clone()]);

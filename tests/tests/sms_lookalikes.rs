@@ -100,7 +100,9 @@ fn letters_are_never_replaced() {
 
 #[test]
 fn on_a_message() {
-    let message = Message::new("447700900000", "Example", "Your order “A-12” is ready…")
+    let message = Message::to("447700900000")
+        .from("Example")
+        .body("Your order “A-12” is ready…")
         .with_client_ref("order-12");
     let (replaced_message, replaced) = message.clone().with_lookalikes_replaced();
     assert_eq!(replaced_message.body, "Your order \"A-12\" is ready...");
@@ -109,7 +111,9 @@ fn on_a_message() {
     assert_eq!(replaced.replacements().len(), 3);
     assert_eq!(replaced_message.parts(), *replaced.after());
 
-    let emoji = Message::new("447700900000", "Example", "Done “now” 😀");
+    let emoji = Message::to("447700900000")
+        .from("Example")
+        .body("Done “now” 😀");
     let (same, replaced) = emoji.clone().with_lookalikes_replaced();
     assert_eq!(same, emoji);
     assert!(!replaced.changed());

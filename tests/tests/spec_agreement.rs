@@ -53,7 +53,10 @@ fn null_optional_members_are_absent_for_the_client_and_the_sandbox() {
     let body = with_nulls();
     assert!(body.as_object().unwrap().len() > 3, "{body}");
     let message: Message = serde_json::from_value(body.clone()).expect("null reads as absent");
-    assert_eq!(message, Message::new("447700900000", "Example", "Hello"));
+    assert_eq!(
+        message,
+        Message::to("447700900000").from("Example").body("Hello")
+    );
     assert!(message.validate().is_ok());
     // Never written: absent members are left out.
     assert_eq!(
@@ -79,7 +82,10 @@ fn an_empty_delivery_status_url_is_refused_by_the_spec_the_client_and_the_sandbo
         .expect("the known codes");
     assert!(codes.contains(&json!("DeliveryStatusUrlTooShort")));
 
-    let message = Message::new("447700900000", "Example", "Hello").with_delivery_status_url("");
+    let message = Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_delivery_status_url("");
     let failures = message
         .validate()
         .expect_err("refused locally")

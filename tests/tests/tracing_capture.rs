@@ -105,7 +105,7 @@ async fn a_send_is_traced_without_secrets_bodies_or_numbers() {
         .retry_policy(RetryPolicy::default())
         .build()
         .unwrap();
-    let messages = NUMBERS.map(|to| Message::new(to, "Example", BODY));
+    let messages = NUMBERS.map(|to| Message::to(to).from("Example").body(BODY));
     let report = client.send(messages).await.unwrap();
     assert!(report.all_accepted(), "{report}");
     let output = capture.output();
@@ -159,7 +159,7 @@ async fn a_stop_and_a_failed_call_are_traced_without_their_bodies() {
         .calls_in_flight(1)
         .build()
         .unwrap();
-    let messages = NUMBERS.map(|to| Message::new(to, "Example", BODY));
+    let messages = NUMBERS.map(|to| Message::to(to).from("Example").body(BODY));
     let error = client.send(messages).await.unwrap_err();
     assert_eq!(error.failures().len(), 1);
     // Wrong credentials: the first call stops the batch.
@@ -170,7 +170,7 @@ async fn a_stop_and_a_failed_call_are_traced_without_their_bodies() {
         .calls_in_flight(1)
         .build()
         .unwrap();
-    let messages = NUMBERS.map(|to| Message::new(to, "Example", BODY));
+    let messages = NUMBERS.map(|to| Message::to(to).from("Example").body(BODY));
     assert!(wrong.send(messages).await.unwrap_err().is_unauthorized());
     let output = capture.output();
     assert!(output.contains("record#2 status=500"), "{output}");
@@ -198,7 +198,7 @@ async fn a_passed_deadline_is_traced() {
         .send_deadline(std::time::Duration::from_millis(100))
         .build()
         .unwrap();
-    let messages = NUMBERS.map(|to| Message::new(to, "Example", BODY));
+    let messages = NUMBERS.map(|to| Message::to(to).from("Example").body(BODY));
     let started = std::time::Instant::now();
     let error = client.send(messages).await.unwrap_err();
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
@@ -226,7 +226,7 @@ async fn a_deadline_passed_before_the_first_call_is_traced_and_the_send_ends() {
         .base_url(sandbox.base_url())
         .build()
         .unwrap();
-    let messages = NUMBERS.map(|to| Message::new(to, "Example", BODY));
+    let messages = NUMBERS.map(|to| Message::to(to).from("Example").body(BODY));
     // This send used to wait for a wake that never came (the outcomes queued when the deadline
     // halted the batch were not given out): bounded here so that a regression fails.
     let error = tokio::time::timeout(

@@ -11,7 +11,11 @@ use dynmark_api::{CallError, CallFailureKind, Client, Message, NotSentReason};
 
 fn messages(n: usize) -> Vec<Message> {
     (0..n)
-        .map(|i| Message::new(format!("4477009{i:05}"), "Example", "hello"))
+        .map(|i| {
+            Message::to(format!("4477009{i:05}"))
+                .from("Example")
+                .body("hello")
+        })
         .collect()
 }
 

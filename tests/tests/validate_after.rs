@@ -16,7 +16,7 @@ fn codes(message: &Message) -> Vec<String> {
 }
 
 fn base() -> Message {
-    Message::new("447700900000", "Example", "Hello")
+    Message::to("447700900000").from("Example").body("Hello")
 }
 
 #[test]

@@ -13,7 +13,9 @@ static GLOBAL: Counting = Counting;
 #[test]
 fn valid_messages_allocate_nothing() {
     let deliver = Utc.with_ymd_and_hms(2026, 5, 14, 9, 0, 0).unwrap();
-    let full = Message::new("447700900000", "+447740101097", "Café: 5€ [ok]")
+    let full = Message::to("447700900000")
+        .from("+447740101097")
+        .body("Café: 5€ [ok]")
         .with_client_ref("é".repeat(64))
         .with_country_iso_code("GBR")
         .with_delivery_status_url("https://inbound.example.com:8443/SmsReceipts?id=1#x")
@@ -21,11 +23,14 @@ fn valid_messages_allocate_nothing() {
         .with_valid_until(deliver + chrono::Duration::hours(1))
         .with_reject_unicode(true)
         .with_filter_set_name("default");
-    let local = Message::new("07777 123123", "MAYFLOWER", "Hello").with_country_iso_code("GBR");
+    let local = Message::to("07777 123123")
+        .from("MAYFLOWER")
+        .body("Hello")
+        .with_country_iso_code("GBR");
     let batch = vec![
         full.clone(),
         local.clone(),
-        Message::new("447700900001", "Example", "Hi"),
+        Message::to("447700900001").from("Example").body("Hi"),
     ];
 
     for message in [&full, &local] {

@@ -5,7 +5,10 @@ use dynmark_api::validation::{Validate, rules};
 
 fn country_codes(country: &str) -> Vec<String> {
     dynmark_tests::failure_codes(
-        &Message::new("447700900000", "Example", "Hello").with_country_iso_code(country),
+        &Message::to("447700900000")
+            .from("Example")
+            .body("Hello")
+            .with_country_iso_code(country),
     )
 }
 
@@ -26,7 +29,9 @@ fn alpha_3_codes_that_are_assigned() {
 
 #[test]
 fn alpha_2_gets_a_hint() {
-    let report = Message::new("447700900000", "Example", "Hello")
+    let report = Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
         .with_country_iso_code("GB")
         .validate()
         .unwrap_err();

@@ -5,7 +5,7 @@ use dynmark_api::Message;
 use dynmark_api::validation::{Validate, rules};
 
 fn body_codes(body: &str, reject_unicode: Option<bool>) -> Vec<String> {
-    let mut message = Message::new("447700900000", "Example", body);
+    let mut message = Message::to("447700900000").from("Example").body(body);
     if let Some(reject) = reject_unicode {
         message = message.with_reject_unicode(reject);
     }
@@ -57,7 +57,9 @@ fn only_when_reject_unicode_is_true() {
 
 #[test]
 fn the_details_name_every_character_and_where() {
-    let report = Message::new("447700900000", "Example", "Crêpe 😀")
+    let report = Message::to("447700900000")
+        .from("Example")
+        .body("Crêpe 😀")
         .with_reject_unicode(true)
         .validate()
         .unwrap_err();

@@ -13,7 +13,7 @@ struct Batch {
 }
 
 fn message() -> Message {
-    Message::new("447700900000", "Example", "Hello")
+    Message::to("447700900000").from("Example").body("Hello")
 }
 
 fn codes(batch: &Batch) -> Vec<String> {

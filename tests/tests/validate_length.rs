@@ -8,7 +8,10 @@ fn codes(value: &impl Validate) -> Vec<String> {
 }
 
 fn message_with_client_ref(client_ref: &str) -> Message {
-    Message::new("447700900000", "Example", "Hello").with_client_ref(client_ref)
+    Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_client_ref(client_ref)
 }
 
 #[test]

@@ -24,10 +24,13 @@ fn pair(property: &str, code: &str) -> (String, String) {
 #[test]
 fn a_batch_of_generated_messages_has_indexed_paths() {
     let batch = vec![
-        Message::new("447700900000", "Example", "Hello"),
-        Message::new("447700900001", "Example", "Hello"),
-        Message::new("447700900002", "", "Hello"),
-        Message::new("07777 123123", "ABCDEFGHIJKL", "").with_client_ref("x".repeat(65)),
+        Message::to("447700900000").from("Example").body("Hello"),
+        Message::to("447700900001").from("Example").body("Hello"),
+        Message::to("447700900002").from("").body("Hello"),
+        Message::to("07777 123123")
+            .from("ABCDEFGHIJKL")
+            .body("")
+            .with_client_ref("x".repeat(65)),
     ];
     // The service's item name is `message`.
     let root = Path::ROOT;
@@ -95,7 +98,7 @@ struct Owner {
 }
 
 fn ok_message() -> Message {
-    Message::new("447700900000", "Example", "Hello")
+    Message::to("447700900000").from("Example").body("Hello")
 }
 
 #[test]
@@ -119,8 +122,8 @@ fn user_struct_nests_generated_and_user_types() {
 
     let campaign = Campaign {
         campaign_name: " ".into(),
-        primary: Message::new("x", "Example", "Hello"),
-        fallback: Some(Message::new("447700900000", "E", "Hello")),
+        primary: Message::to("x").from("Example").body("Hello"),
+        fallback: Some(Message::to("447700900000").from("E").body("Hello")),
         extra_messages: vec![
             ok_message(),
             ok_message(),
@@ -196,6 +199,38 @@ fn user_paths_in_nested_types_resolve() {
         [
             pair("inner.name", "NameEmpty"),
             pair("more[1].name", "NameEmpty")
+        ]
+    );
+}
+
+/// A request: a parameter beside a body that is the whole JSON document the service reads.
+#[derive(serde::Serialize, dynmark_api::Validate)]
+struct Request {
+    #[validate(required)]
+    id: String,
+    #[validate(nested(flatten))]
+    body: Message,
+    #[validate(nested(flatten))]
+    many: Vec<Message>,
+}
+
+#[test]
+fn a_flattened_body_names_its_members_as_they_are_sent() {
+    let request = Request {
+        id: " ".to_owned(),
+        body: Message::to("447700900000").from("").body("Hello"),
+        many: vec![
+            Message::to("447700900000").from("Example").body("Hello"),
+            Message::to("447700900000").from("Example").body(""),
+        ],
+    };
+    let report = request.validate().unwrap_err();
+    assert_eq!(
+        properties(&report),
+        [
+            pair("id", "IdEmpty"),
+            pair("from", "FromEmpty"),
+            pair("[1].body", "BodyEmpty")
         ]
     );
 }

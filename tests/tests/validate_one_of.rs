@@ -57,7 +57,9 @@ fn the_details_list_the_values() {
 #[test]
 fn the_generated_message_leaves_filter_set_name_open() {
     // The spec gives `filterSetName` no `enum`: any name the account defines is accepted.
-    let message =
-        Message::new("447700900000", "Example", "Hello").with_filter_set_name("Anything at all");
+    let message = Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_filter_set_name("Anything at all");
     assert_eq!(message.validate(), Ok(()));
 }

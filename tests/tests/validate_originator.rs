@@ -5,7 +5,7 @@ use dynmark_api::Message;
 use dynmark_api::validation::{Validate, rules};
 
 fn from_codes(from: &str) -> Vec<String> {
-    dynmark_tests::failure_codes(&Message::new("447700900000", from, "Hello"))
+    dynmark_tests::failure_codes(&Message::to("447700900000").from(from).body("Hello"))
 }
 
 const ACCEPTED: &[&str] = &[
@@ -56,7 +56,9 @@ fn empty_is_reported_by_required_alone() {
 
 #[test]
 fn the_details_list_what_is_allowed() {
-    let report = Message::new("447700900000", "ABCDEFGHIJKL", "Hello")
+    let report = Message::to("447700900000")
+        .from("ABCDEFGHIJKL")
+        .body("Hello")
         .validate()
         .unwrap_err();
     assert_eq!(

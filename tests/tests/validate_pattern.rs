@@ -54,7 +54,9 @@ fn the_details_quote_the_pattern() {
 
 #[test]
 fn the_generated_message_has_no_pattern_on_client_ref() {
-    let message =
-        Message::new("447700900000", "Example", "Hello").with_client_ref("any chars: é€ 😀 !?");
+    let message = Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_client_ref("any chars: é€ 😀 !?");
     assert_eq!(message.validate(), Ok(()));
 }

@@ -5,7 +5,7 @@ use dynmark_api::Message;
 use dynmark_api::validation::{Validate, rules};
 
 fn to_codes(to: &str, country: Option<&str>) -> Vec<String> {
-    let mut message = Message::new(to, "Example", "Hello");
+    let mut message = Message::to(to).from("Example").body("Hello");
     if let Some(country) = country {
         message = message.with_country_iso_code(country);
     }
@@ -59,7 +59,9 @@ fn local_numbers_need_a_country() {
 
 #[test]
 fn the_details_name_the_sibling() {
-    let report = Message::new("07777 123123", "Example", "Hello")
+    let report = Message::to("07777 123123")
+        .from("Example")
+        .body("Hello")
         .validate()
         .unwrap_err();
     assert_eq!(

@@ -26,7 +26,7 @@ fn message(
     url: Option<String>,
     reject: Option<bool>,
 ) -> Message {
-    let mut message = Message::new(to, from, body);
+    let mut message = Message::to(to).from(from).body(body);
     message.country_iso_code = country;
     message.client_ref = client_ref;
     message.delivery_status_url = url;
@@ -99,7 +99,7 @@ proptest! {
         country in proptest::option::of(proptest::sample::select(rules::COUNTRY_CODES)),
     ) {
         prop_assume!(!from.trim().is_empty());
-        let mut message = Message::new(to, from, body).with_reject_unicode(true);
+        let mut message = Message::to(to).from(from).body(body).with_reject_unicode(true);
         message.client_ref = client_ref;
         message.country_iso_code = country.map(str::to_owned);
         prop_assert_eq!(message.validate(), Ok(()));
@@ -115,7 +115,7 @@ proptest! {
     /// The derive and the rule functions agree on `from`.
     #[test]
     fn the_derive_agrees_with_the_rules(from in text()) {
-        let codes: Vec<String> = Message::new("447700900000", from.clone(), "Hello")
+        let codes: Vec<String> = Message::to("447700900000").from(from.clone()).body("Hello")
             .validate()
             .err()
             .map_or_else(Vec::new, |r| r.into_failures().into_iter().map(|f| f.failure_code.to_string()).collect());

@@ -21,12 +21,15 @@ fn pair(property: &str, code: &str) -> (String, String) {
 #[test]
 fn message_required_fields() {
     assert_eq!(
-        failures(&Message::new("447700900000", "Example", "Hello")),
+        failures(&Message::to("447700900000").from("Example").body("Hello")),
         []
     );
-    assert_eq!(failures(&Message::new("447700900000", "Example", "x")), []);
     assert_eq!(
-        failures(&Message::new("", "", "")),
+        failures(&Message::to("447700900000").from("Example").body("x")),
+        []
+    );
+    assert_eq!(
+        failures(&Message::to("").from("").body("")),
         [
             pair("to", "ToEmpty"),
             pair("from", "FromEmpty"),
@@ -35,7 +38,7 @@ fn message_required_fields() {
     );
     // Whitespace only is empty: and the format rules (`phone`, `originator`) stay silent.
     assert_eq!(
-        failures(&Message::new(" \t", "  ", "\n")),
+        failures(&Message::to(" \t").from("  ").body("\n")),
         [
             pair("to", "ToEmpty"),
             pair("from", "FromEmpty"),
@@ -46,7 +49,9 @@ fn message_required_fields() {
 
 #[test]
 fn the_details_say_what_is_wrong() {
-    let report = Message::new("447700900000", "   ", "Hello")
+    let report = Message::to("447700900000")
+        .from("   ")
+        .body("Hello")
         .validate()
         .unwrap_err();
     let failure = &report.failures()[0];

@@ -15,12 +15,16 @@ const TWENTY: &str = "twenty-characters-ok";
 fn a_20_character_client_ref_passes_the_real_message_and_fails_the_modified_one() {
     assert_eq!(TWENTY.chars().count(), 20);
 
-    let real =
-        dynmark_api::Message::new("447700900000", "Example", "Hello").with_client_ref(TWENTY);
+    let real = dynmark_api::Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_client_ref(TWENTY);
     assert_eq!(real.validate(), Ok(()));
 
-    let modified =
-        modified::Message::new("447700900000", "Example", "Hello").with_client_ref(TWENTY);
+    let modified = modified::Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_client_ref(TWENTY);
     let report = modified
         .validate()
         .expect_err("clientRef is limited to 10 characters there");
@@ -36,10 +40,14 @@ fn a_20_character_client_ref_passes_the_real_message_and_fails_the_modified_one(
 
 #[test]
 fn the_modified_limit_is_exactly_10() {
-    let at_limit =
-        modified::Message::new("447700900000", "Example", "Hello").with_client_ref("0123456789");
+    let at_limit = modified::Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_client_ref("0123456789");
     assert_eq!(at_limit.validate(), Ok(()));
-    let over =
-        modified::Message::new("447700900000", "Example", "Hello").with_client_ref("0123456789A");
+    let over = modified::Message::to("447700900000")
+        .from("Example")
+        .body("Hello")
+        .with_client_ref("0123456789A");
     assert!(over.validate().is_err());
 }

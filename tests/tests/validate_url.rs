@@ -5,7 +5,10 @@ use dynmark_api::validation::{Validate, rules};
 
 fn url_codes(url: &str) -> Vec<String> {
     dynmark_tests::failure_codes(
-        &Message::new("447700900000", "Example", "Hello").with_delivery_status_url(url),
+        &Message::to("447700900000")
+            .from("Example")
+            .body("Hello")
+            .with_delivery_status_url(url),
     )
 }
 

@@ -26,11 +26,11 @@ struct Blocking(dynmark_api::blocking::Client);
 
 impl Requests for Async {
     fn create(&self, to: &str) -> Result<CreateVerificationAnswer, RequestError> {
-        let op = CreateVerification::new(VerifyRequest::new("Example", to));
+        let op = CreateVerification::new(VerifyRequest::from("Example").to(to));
         self.1.block_on(self.0.request(&op))
     }
     fn validate(&self, id: &str, code: &str) -> Result<ValidateVerificationAnswer, RequestError> {
-        let op = ValidateVerification::new(id, CodeValidation::new(code));
+        let op = ValidateVerification::request_id(id).body(CodeValidation::new(code));
         self.1.block_on(self.0.request(&op))
     }
     fn lookup(
@@ -44,12 +44,13 @@ impl Requests for Async {
 
 impl Requests for Blocking {
     fn create(&self, to: &str) -> Result<CreateVerificationAnswer, RequestError> {
-        self.0
-            .request(&CreateVerification::new(VerifyRequest::new("Example", to)))
+        self.0.request(&CreateVerification::new(
+            VerifyRequest::from("Example").to(to),
+        ))
     }
     fn validate(&self, id: &str, code: &str) -> Result<ValidateVerificationAnswer, RequestError> {
         self.0
-            .request(&ValidateVerification::new(id, CodeValidation::new(code)))
+            .request(&ValidateVerification::request_id(id).body(CodeValidation::new(code)))
     }
     fn lookup(
         &self,
@@ -111,7 +112,7 @@ fn a_full_verification(sandbox: &Sandbox, client: &dyn Requests) {
         .with_required_country_code("GBR");
     match client.lookup(local).expect("answered") {
         ValidatePhoneNumberAnswer::Checked(result) => {
-            assert_eq!(result.number_status, 2);
+            assert_eq!(result.number_status, dynmark_api::NumberStatus::On);
             assert_eq!(result.normalised_number.as_deref(), Some("447777123123"));
         }
         other => panic!("expected 200, got {other:?}"),

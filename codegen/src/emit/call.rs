@@ -17,12 +17,14 @@ pub(crate) fn answer_name(type_name: &str) -> String {
     format!("{type_name}Answer")
 }
 
+/// The operation's struct, answer enum and `Operation` impl, and its step types (for
+/// `operations::steps`) if it has a step builder.
 pub(super) fn call_operation(
     api: &Api,
     operation: &Operation,
     call: &Call,
     runtime: &syn::Path,
-) -> TokenStream {
+) -> (TokenStream, Option<TokenStream>) {
     let name = plain_ident(&operation.type_name);
     let answer = plain_ident(&answer_name(&operation.type_name));
     let method = method_variant(operation.method);
@@ -52,6 +54,24 @@ pub(super) fn call_operation(
         let path = quote!(#runtime).to_string().replace(' ', "");
         quote! { #[validate(crate = #path)] }
     };
+    let step_code = call.steps.as_ref().map(|call_steps| {
+        super::steps::step_builder(
+            api,
+            &operation.type_name,
+            &fields,
+            call_steps,
+            &super::steps::Place {
+                struct_path: quote! { super::#name },
+                schemas_from_struct: super_prefix(),
+                schemas_from_steps: quote! { super::super:: },
+            },
+        )
+    });
+    let deprecated = call
+        .steps
+        .as_ref()
+        .map(|_| super::steps::deprecated_new(&operation.type_name, &fields));
+    let start = step_code.as_ref().map(|code| &code.start);
 
     let operation_id = &operation.operation_id;
     let path = &operation.path;
@@ -147,7 +167,7 @@ pub(super) fn call_operation(
         operation.type_name
     );
 
-    quote! {
+    let code = quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #runtime::Validate)]
         #[non_exhaustive]
@@ -157,7 +177,10 @@ pub(super) fn call_operation(
         }
 
         impl #name {
+            #start
+
             /// Creates the call from its required parts; every optional parameter starts absent.
+            #deprecated
             pub fn new(#(#parameters),*) -> Self {
                 Self {
                     #(#initializers,)*
@@ -214,15 +237,17 @@ pub(super) fn call_operation(
                 }
             }
         }
-    }
+    };
+    (code, step_code.map(|code| code.types))
 }
 
 fn super_prefix() -> TokenStream {
     quote! { super:: }
 }
 
-/// The struct's fields: the parameters, then `body` (`nested`: its type validates).
-fn operation_fields(api: &Api, call: &Call) -> Vec<Field> {
+/// The struct's fields: the parameters, then `body` (`nested(flatten)`: its type validates, its
+/// failures named as the service names them).
+pub(super) fn operation_fields(api: &Api, call: &Call) -> Vec<Field> {
     let mut fields: Vec<Field> = call.parameters.iter().map(|p| p.field.clone()).collect();
     if let Some(ty) = &call.body {
         let inner = match ty {
@@ -248,7 +273,9 @@ fn operation_fields(api: &Api, call: &Call) -> Vec<Field> {
             required: true,
             default: None,
             aliases: Vec::new(),
-            rules: vec![Rule::Nested],
+            // The service names the body's members as they are (`code`), not as this
+            // struct's field (`body.code`): the body is the whole document it reads.
+            rules: vec![Rule::NestedFlatten],
             secret: false,
         });
     }

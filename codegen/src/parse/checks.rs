@@ -3,7 +3,7 @@
 
 use super::node::escape_pointer;
 use super::{FAILURE_CODE_SCHEMA, Reader};
-use crate::model::{Field, FieldType, Operation, Rule, Schema, Shape};
+use crate::model::{EnumValues, Field, FieldType, Operation, Rule, Schema, Shape};
 
 impl Reader {
     /// Refuses every `$ref` cycle that does not pass through an array: a struct that holds
@@ -109,7 +109,7 @@ impl Reader {
         }
         let pointer = format!("/components/schemas/{FAILURE_CODE_SCHEMA}");
         match schemas.iter().find(|s| s.name() == FAILURE_CODE_SCHEMA) {
-            Some(Schema::ExtensibleEnum(known)) => {
+            Some(Schema::ExtensibleEnum(known)) if known.values == EnumValues::Strings => {
                 let missing: Vec<&str> = codes
                     .iter()
                     .filter(|code| known.variants.iter().all(|v| &v.value != *code))

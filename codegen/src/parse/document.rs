@@ -97,6 +97,7 @@ impl Reader {
         }
 
         mark_validated(&mut schemas, &operations);
+        self.assign_steps(&mut schemas, &mut operations);
         // The codes are only meaningful once every rule is known to be well formed.
         if self.problems.is_empty() {
             self.check_failure_codes(&schemas, &operations);

@@ -13,7 +13,8 @@
 //!   parameters; `responses`: a batch's responses; `answers`: the responses of any other
 //!   operation, as the variants of its answer.
 //! - `webhooks`: requests Dynmark sends to you (`callbacks`, `x-dynmark-webhooks`), checked only.
-//! - `checks`: passes over all schemas once read (cycles, failure codes, which types validate).
+//! - `checks`: passes over all schemas once read (cycles, failure codes, which types validate);
+//!   `steps`: which structs get a step builder, and its names.
 
 mod answers;
 mod checks;
@@ -27,6 +28,7 @@ mod reader;
 mod responses;
 mod rules;
 mod secret;
+mod steps;
 mod structs;
 mod webhooks;
 

@@ -214,6 +214,7 @@ impl Reader {
             parameters: parameters?,
             body: body?,
             responses: responses?,
+            steps: None,
         })
     }
 

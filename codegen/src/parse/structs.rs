@@ -177,6 +177,7 @@ impl Reader {
             deny_unknown_fields,
             validated: false,
             outcome,
+            steps: None,
         })
     }
 

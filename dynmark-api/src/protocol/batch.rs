@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 
 use crate::error::{CallError, CallFailureKind};
 use crate::operation::{BatchOperation, ItemOutcome};
-use crate::protocol::call::ItemResults;
+use crate::protocol::call::{ItemResults, UnreadableResult};
 use crate::protocol::http::{Endpoint, HttpRequest};
 use crate::redact::Redactor;
 use crate::report::{MessageOutcome, NotSentReason, Outcome, RejectedBy};
@@ -109,6 +109,111 @@ impl<T> Event<T> {
     }
 }
 
+/// The events not taken yet, in order, but for a call about to start: its
+/// [`CallStarting`](Event::CallStarting) goes before the outcomes still waiting, so that a shell
+/// writes its request at once instead of after them. A settled call's outcomes wait as the one
+/// `Vec` they came in, so that queueing them moves nothing.
+#[derive(Debug)]
+struct EventQueue<T> {
+    /// The `CallStarting`s not taken yet, in order.
+    starting: VecDeque<Event<T>>,
+    queue: VecDeque<Queued<T>>,
+    /// How many events wait.
+    len: usize,
+}
+
+#[derive(Debug)]
+enum Queued<T> {
+    One(Event<T>),
+    Outcomes(CallOutcomes<T>),
+}
+
+impl<T> Default for EventQueue<T> {
+    fn default() -> Self {
+        EventQueue {
+            starting: VecDeque::new(),
+            queue: VecDeque::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> EventQueue<T> {
+    fn push(&mut self, event: Event<T>) {
+        self.len += 1;
+        match event {
+            Event::CallStarting { .. } => self.starting.push_back(event),
+            event => self.queue.push_back(Queued::One(event)),
+        }
+    }
+
+    fn push_outcomes(&mut self, outcomes: CallOutcomes<T>) {
+        if outcomes.len() > 0 {
+            self.len += outcomes.len();
+            self.queue.push_back(Queued::Outcomes(outcomes));
+        }
+    }
+
+    fn pop(&mut self) -> Option<Event<T>> {
+        if let Some(starting) = self.starting.pop_front() {
+            self.len -= 1;
+            return Some(starting);
+        }
+        loop {
+            match self.queue.front_mut()? {
+                Queued::Outcomes(outcomes) => {
+                    if let Some(outcome) = outcomes.next() {
+                        self.len -= 1;
+                        return Some(Event::Outcome(outcome));
+                    }
+                    self.queue.pop_front();
+                }
+                Queued::One(_) => {
+                    let Some(Queued::One(event)) = self.queue.pop_front() else {
+                        return None;
+                    };
+                    self.len -= 1;
+                    return Some(event);
+                }
+            }
+        }
+    }
+
+    /// The next event if it is an outcome and no `CallStarting` waits.
+    fn pop_outcome(&mut self) -> Option<MessageOutcome<T>> {
+        if !self.starting.is_empty() {
+            return None;
+        }
+        loop {
+            match self.queue.front_mut()? {
+                Queued::Outcomes(outcomes) => {
+                    if let Some(outcome) = outcomes.next() {
+                        self.len -= 1;
+                        return Some(outcome);
+                    }
+                    self.queue.pop_front();
+                }
+                Queued::One(Event::Outcome(_)) => {
+                    let Some(Queued::One(Event::Outcome(outcome))) = self.queue.pop_front() else {
+                        return None;
+                    };
+                    self.len -= 1;
+                    return Some(outcome);
+                }
+                Queued::One(_) => return None,
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// Why no further call starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Halt {
@@ -129,6 +234,23 @@ impl Halt {
             Halt::Deadline => NotSentReason::DeadlinePassed,
             Halt::Requested => NotSentReason::StopRequested,
             Halt::Unfinished => NotSentReason::Unfinished,
+        }
+    }
+}
+
+/// A call in flight: its items held by the batch ([`Batch::poll_call`]), or lent to the shell
+/// with the call ([`Batch::poll_lent_call`]; the batch keeps their input indices).
+#[derive(Debug)]
+enum InFlight<T> {
+    Held(Vec<(usize, T)>),
+    Lent(Vec<usize>),
+}
+
+impl<T> InFlight<T> {
+    fn indices(&self) -> Vec<usize> {
+        match self {
+            InFlight::Held(items) => indices(items),
+            InFlight::Lent(indices) => indices.clone(),
         }
     }
 }
@@ -169,9 +291,9 @@ struct Pending<T> {
 ///
 /// let endpoint = Endpoint::new(BaseUrl::default(), Credentials::new("user", "password"));
 /// let mut messages = vec![
-///     Message::new("447700900000", "Example", "Hello"),
-///     Message::new("447700900111", "", "no originator"),
-///     Message::new("447700900222", "Example", "Hello"),
+///     Message::to("447700900000").from("Example").body("Hello"),
+///     Message::to("447700900111").from("").body("no originator"),
+///     Message::to("447700900222").from("Example").body("Hello"),
 /// ]
 /// .into_iter();
 /// let mut batch = Batch::<SendMessages>::new(BatchOptions::default(), 1);
@@ -215,10 +337,11 @@ pub struct Batch<Op: BatchOperation> {
     sealed: VecDeque<Pending<Op::Item>>,
     /// The number the next call handed out gets.
     next_call: usize,
-    /// Calls handed out and not recorded (nor released), with their items.
-    in_flight: BTreeMap<usize, Vec<(usize, Op::Item)>>,
+    /// Calls handed out and not recorded (nor released), with their items (or, for a call
+    /// lent to the shell, their input indices).
+    in_flight: BTreeMap<usize, InFlight<Op::Item>>,
     halt: Option<Halt>,
-    events: VecDeque<Event<Op::Item>>,
+    events: EventQueue<Op::Item>,
     /// The endpoint's redaction step, for the failures in the service's results.
     redactor: Redactor,
 }
@@ -239,7 +362,7 @@ impl<Op: BatchOperation> Batch<Op> {
             next_call: 0,
             in_flight: BTreeMap::new(),
             halt: None,
-            events: VecDeque::new(),
+            events: EventQueue::default(),
             redactor: Redactor::none(),
         }
     }
@@ -362,7 +485,7 @@ impl<Op: BatchOperation> Batch<Op> {
     pub fn call_items(&self, call: usize) -> Vec<usize> {
         self.in_flight
             .get(&call)
-            .map(|items| items.iter().map(|(index, _)| *index).collect())
+            .map(InFlight::indices)
             .unwrap_or_default()
     }
 
@@ -388,11 +511,11 @@ impl<Op: BatchOperation> Batch<Op> {
             let items = pending.items.len();
             match request {
                 Ok(request) => {
-                    self.events.push_back(Event::CallStarting {
+                    self.events.push(Event::CallStarting {
                         call: index,
                         items: indices(&pending.items),
                     });
-                    self.in_flight.insert(index, pending.items);
+                    self.in_flight.insert(index, InFlight::Held(pending.items));
                     return Some(Call {
                         index,
                         items,
@@ -403,6 +526,62 @@ impl<Op: BatchOperation> Batch<Op> {
             }
         }
         None
+    }
+
+    /// As [`poll_call`](Self::poll_call), but the call is lent to the shell with its items, so
+    /// that building its request ([`LentCall::request`]), performing it and reading the answer
+    /// into outcomes ([`LentCall::settle`]) can run anywhere (the async client does all three
+    /// on the call's own task, spread over the runtime's workers). Give it back with
+    /// [`record_settled`](Self::record_settled), or unsent with
+    /// [`release_lent`](Self::release_lent). Queues its [`CallStarting`](Event::CallStarting).
+    ///
+    /// The request is built only if [`prepare`](Self::prepare) built it already; otherwise
+    /// [`LentCall::request`] builds it.
+    pub fn poll_lent_call(&mut self, endpoint: &Endpoint, now: Instant) -> Option<LentCall<Op>> {
+        self.adopt_redactor(endpoint);
+        self.handle_timeout(now);
+        if self.halt.is_some() || self.in_flight.len() >= self.calls_in_flight {
+            return None;
+        }
+        let pending = self.sealed.pop_front()?;
+        let index = self.next_call;
+        self.next_call += 1;
+        let items = indices(&pending.items);
+        self.events.push(Event::CallStarting {
+            call: index,
+            items: items.clone(),
+        });
+        self.in_flight.insert(index, InFlight::Lent(items));
+        Some(LentCall {
+            index,
+            items: pending.items,
+            request: pending.request,
+            redactor: self.redactor.clone(),
+        })
+    }
+
+    /// Takes back a call lent by [`poll_lent_call`](Self::poll_lent_call), settled: queues its
+    /// items' outcomes and its [`CallFinished`](Event::CallFinished), as
+    /// [`record`](Self::record) does. A call not lent and in flight is ignored.
+    pub fn record_settled(&mut self, settled: SettledCall<Op::Item>) -> Flow {
+        if let Some(InFlight::Lent(_)) = self.in_flight.get(&settled.call) {
+            self.in_flight.remove(&settled.call);
+            self.apply(settled);
+        }
+        self.flow()
+    }
+
+    /// Hands back a lent call that was not sent after all, as [`release`](Self::release) does.
+    pub fn release_lent(&mut self, call: LentCall<Op>) {
+        if !matches!(self.in_flight.get(&call.index), Some(InFlight::Lent(_))) {
+            return;
+        }
+        self.in_flight.remove(&call.index);
+        self.events.push(Event::CallReleased {
+            call: call.index,
+            items: indices(&call.items),
+        });
+        self.take_back(call.items, call.request);
     }
 
     /// Uses a wait: builds the request of the next complete call, so that
@@ -471,13 +650,26 @@ impl<Op: BatchOperation> Batch<Op> {
     /// the next call (or, once the batch is stopped, are not sent). A call not in flight is
     /// ignored.
     pub fn release(&mut self, call: Call) {
-        let Some(items) = self.in_flight.remove(&call.index) else {
+        if !matches!(self.in_flight.get(&call.index), Some(InFlight::Held(_))) {
+            return;
+        }
+        let Some(InFlight::Held(items)) = self.in_flight.remove(&call.index) else {
             return;
         };
-        self.events.push_back(Event::CallReleased {
+        self.events.push(Event::CallReleased {
             call: call.index,
             items: indices(&items),
         });
+        self.take_back(items, Some(Ok(call.request)));
+    }
+
+    /// The items of a call handed back unsent: first in the next call, or not sent once the
+    /// batch is stopped.
+    fn take_back(
+        &mut self,
+        items: Vec<(usize, Op::Item)>,
+        request: Option<Result<HttpRequest, CallError>>,
+    ) {
         match self.halt {
             Some(halt) => {
                 let reason = halt.reason();
@@ -485,10 +677,7 @@ impl<Op: BatchOperation> Batch<Op> {
                     self.emit(index, item, Outcome::NotSent { reason }, None);
                 }
             }
-            None => self.sealed.push_front(Pending {
-                items,
-                request: Some(Ok(call.request)),
-            }),
+            None => self.sealed.push_front(Pending { items, request }),
         }
     }
 
@@ -505,7 +694,9 @@ impl<Op: BatchOperation> Batch<Op> {
         result: Result<ItemResults<Op::ItemResult>, CallError>,
         attempts: u32,
     ) -> Flow {
-        if let Some(items) = self.in_flight.remove(&call) {
+        if let Some(InFlight::Held(_)) = self.in_flight.get(&call)
+            && let Some(InFlight::Held(items)) = self.in_flight.remove(&call)
+        {
             self.settle(call, items, result, attempts);
         }
         self.flow()
@@ -518,94 +709,29 @@ impl<Op: BatchOperation> Batch<Op> {
         result: Result<ItemResults<Op::ItemResult>, CallError>,
         attempts: u32,
     ) {
-        let indices = indices(&items);
-        let failure = match result {
-            Ok(results) if results.len() == items.len() => {
-                for ((index, item), result) in items.into_iter().zip(results) {
-                    let mut noted = Vec::new();
-                    let outcome = match result {
-                        Ok(result) if result.is_accepted() => {
-                            noted = self.redactor.failures(result.into_failures());
-                            Outcome::Accepted
-                        }
-                        Ok(result) => Outcome::Rejected {
-                            by: RejectedBy::Service,
-                            failures: self.redactor.failures(result.into_failures()),
-                        },
-                        Err(_) => Outcome::NotSent {
-                            reason: NotSentReason::UnreadableResult { call },
-                        },
-                    };
-                    let mut outcome = MessageOutcome::new(index, item, outcome, Some(call));
-                    outcome.accepted_with_failures = noted;
-                    self.events.push_back(Event::Outcome(outcome));
-                }
-                None
-            }
-            Ok(results) => {
-                let error = CallError::ResultCount {
-                    sent: items.len(),
-                    received: results.len(),
-                };
-                self.fail(call, items, &error);
-                Some(error)
-            }
-            Err(error) => {
-                self.fail(call, items, &error);
-                Some(error)
-            }
-        };
-        self.events.push_back(Event::CallFinished {
-            call,
-            items: indices,
-            attempts,
-            failure,
+        let settled = settle::<Op>(call, items, result, attempts, &self.redactor);
+        self.apply(settled);
+    }
+
+    /// Queues a settled call's outcomes and its `CallFinished`; first, stops the batch if its
+    /// failure does.
+    fn apply(&mut self, settled: SettledCall<Op::Item>) {
+        if let Some(error) = &settled.failure
+            && error.stops_batch()
+        {
+            self.halt(Halt::ByCall(settled.call, error.kind()));
+        }
+        self.events.push_outcomes(settled.outcomes);
+        self.events.push(Event::CallFinished {
+            call: settled.call,
+            items: settled.indices,
+            attempts: settled.attempts,
+            failure: settled.failure,
         });
     }
 
-    /// The items of a call that failed as a whole: not sent, but for those a 400 names, which
-    /// are rejected by the service. Stops the batch if the failure does.
-    fn fail(&mut self, call: usize, items: Vec<(usize, Op::Item)>, error: &CallError) {
-        let kind = error.kind();
-        if error.stops_batch() {
-            self.halt(Halt::ByCall(call, kind));
-        }
-        let mut rejected: Vec<Option<Vec<crate::ValidationFailure>>> = vec![None; items.len()];
-        if let CallError::BadRequest { failures } = error {
-            for failure in failures {
-                let Some((position, property)) = failure
-                    .property
-                    .as_deref()
-                    .and_then(|p| item_path(p, Op::ITEM_NAME))
-                else {
-                    continue;
-                };
-                if let Some(slot) = rejected.get_mut(position) {
-                    let mut relative = failure.clone();
-                    relative.property = property;
-                    slot.get_or_insert_with(Vec::new).push(relative);
-                }
-            }
-        }
-        for ((index, item), rejected) in items.into_iter().zip(rejected) {
-            let outcome = match rejected {
-                Some(failures) => Outcome::Rejected {
-                    by: RejectedBy::Service,
-                    failures,
-                },
-                None => Outcome::NotSent {
-                    reason: NotSentReason::CallFailed {
-                        call,
-                        failure: kind,
-                    },
-                },
-            };
-            self.emit(index, item, outcome, Some(call));
-        }
-    }
-
     fn emit(&mut self, index: usize, item: Op::Item, outcome: Outcome, call: Option<usize>) {
-        self.events.push_back(Event::Outcome(MessageOutcome::new(
+        self.events.push(Event::Outcome(MessageOutcome::new(
             index, item, outcome, call,
         )));
     }
@@ -618,9 +744,18 @@ impl<Op: BatchOperation> Batch<Op> {
         }
     }
 
-    /// The next event, in the order things happened.
+    /// The next event, in the order things happened, but that a call's
+    /// [`CallStarting`](Event::CallStarting) comes before the outcomes of earlier calls not
+    /// taken yet (so that its request goes out at once). A call's own outcomes and its
+    /// [`CallFinished`](Event::CallFinished) always come after its `CallStarting`.
     pub fn poll_event(&mut self) -> Option<Event<Op::Item>> {
-        self.events.pop_front()
+        self.events.pop()
+    }
+
+    /// The next event if it is an item's outcome (for a shell that collects them: the
+    /// outcomes of a call without an [`Event`] around each).
+    pub(crate) fn poll_outcome(&mut self) -> Option<MessageOutcome<Op::Item>> {
+        self.events.pop_outcome()
     }
 
     /// `true` while an event waits to be taken ([`poll_event`](Self::poll_event)).
@@ -641,18 +776,236 @@ impl<Op: BatchOperation> Batch<Op> {
     /// Ends the batch now, for a shell that will not record what is in flight: each call in
     /// flight fails with [`CallError::NotRecorded`] (its items may have reached the service),
     /// and every item not in a started call is [`Unfinished`](NotSentReason::Unfinished)
-    /// (unless the batch was already stopped). Take the events afterwards.
+    /// (unless the batch was already stopped). A lent call stays in flight until the shell
+    /// settles it ([`LentCall::settle`]). Take the events afterwards.
     pub fn finish(&mut self) {
         self.halt(Halt::Unfinished);
         self.input_ended = true;
-        for (call, items) in std::mem::take(&mut self.in_flight) {
-            self.settle(call, items, Err(CallError::NotRecorded), 1);
+        for (call, in_flight) in std::mem::take(&mut self.in_flight) {
+            match in_flight {
+                InFlight::Held(items) => self.settle(call, items, Err(CallError::NotRecorded), 1),
+                // The shell holds its items: it settles it ([`LentCall::settle`]).
+                lent @ InFlight::Lent(_) => {
+                    self.in_flight.insert(call, lent);
+                }
+            }
         }
     }
 }
 
 fn indices<T>(items: &[(usize, T)]) -> Vec<usize> {
     items.iter().map(|(index, _)| *index).collect()
+}
+
+/// A call lent to the shell with its items ([`Batch::poll_lent_call`]): build its request,
+/// perform it, then [`settle`](Self::settle) it with the result and give that back to the
+/// batch ([`Batch::record_settled`]). Plain data: it can go to another task or thread.
+#[derive(Debug)]
+pub struct LentCall<Op: BatchOperation> {
+    index: usize,
+    items: Vec<(usize, Op::Item)>,
+    request: Option<Result<HttpRequest, CallError>>,
+    redactor: Redactor,
+}
+
+impl<Op: BatchOperation> LentCall<Op> {
+    /// The call's number, from 0.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// How many items it carries (pass it to [`Endpoint::parse_response`]).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// `true` when it carries no item (never: a batch lends only calls with items).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The request that sends its items (the one [`Batch::prepare`] built, else built now);
+    /// an `Err` when it cannot be built: settle the call with it, with 0 attempts (nothing
+    /// was sent).
+    pub fn request(&mut self, endpoint: &Endpoint) -> Result<HttpRequest, CallError> {
+        match self.request.take() {
+            Some(request) => request,
+            None => build_request::<Op>(endpoint, &self.items),
+        }
+    }
+
+    /// What the call came to after `attempts` attempts (its results, from
+    /// [`Endpoint::parse_response`], or its failure): each item with its outcome, as
+    /// [`Batch::record`] would queue them.
+    pub fn settle(
+        self,
+        result: Result<ItemResults<Op::ItemResult>, CallError>,
+        attempts: u32,
+    ) -> SettledCall<Op::Item> {
+        settle::<Op>(self.index, self.items, result, attempts, &self.redactor)
+    }
+}
+
+/// A lent call, settled ([`LentCall::settle`]): give it to [`Batch::record_settled`].
+#[derive(Debug)]
+pub struct SettledCall<T> {
+    call: usize,
+    /// The input indices of its items, in order.
+    indices: Vec<usize>,
+    outcomes: CallOutcomes<T>,
+    attempts: u32,
+    failure: Option<CallError>,
+}
+
+/// A call's items and their outcomes, side by side (so that settling a call moves no item),
+/// given out one [`MessageOutcome`] at a time.
+#[derive(Debug)]
+struct CallOutcomes<T> {
+    call: usize,
+    items: std::vec::IntoIter<(usize, T)>,
+    outcomes: std::vec::IntoIter<Outcome>,
+    /// `(position, failures)` of the accepted items the service listed failures for, in order.
+    noted: std::iter::Peekable<std::vec::IntoIter<(usize, Vec<crate::ValidationFailure>)>>,
+    /// `(position, result)` of the items whose result could not be read, in order.
+    unreadable: std::iter::Peekable<std::vec::IntoIter<(usize, UnreadableResult)>>,
+    position: usize,
+}
+
+impl<T> CallOutcomes<T> {
+    fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
+impl<T> Iterator for CallOutcomes<T> {
+    type Item = MessageOutcome<T>;
+
+    fn next(&mut self) -> Option<MessageOutcome<T>> {
+        let (index, item) = self.items.next()?;
+        let outcome = self.outcomes.next()?;
+        let mut outcome = MessageOutcome::new(index, item, outcome, Some(self.call));
+        if let Some((_, noted)) = self.noted.next_if(|(at, _)| *at == self.position) {
+            outcome.accepted_with_failures = noted;
+        }
+        if let Some((_, result)) = self.unreadable.next_if(|(at, _)| *at == self.position) {
+            outcome.unreadable_result = Some(result);
+        }
+        self.position += 1;
+        Some(outcome)
+    }
+}
+
+impl<T> SettledCall<T> {
+    /// The call's number.
+    pub fn call(&self) -> usize {
+        self.call
+    }
+
+    /// Why it failed as a whole, if it did.
+    pub fn failure(&self) -> Option<&CallError> {
+        self.failure.as_ref()
+    }
+}
+
+/// Each item of call `call` with its outcome, from what the call came to.
+fn settle<Op: BatchOperation>(
+    call: usize,
+    items: Vec<(usize, Op::Item)>,
+    result: Result<ItemResults<Op::ItemResult>, CallError>,
+    attempts: u32,
+    redactor: &Redactor,
+) -> SettledCall<Op::Item> {
+    let indices = indices(&items);
+    let mut noted = Vec::new();
+    let mut unreadable = Vec::new();
+    let (outcomes, failure) = match result {
+        Ok(results) if results.len() == items.len() => {
+            let outcomes = results
+                .into_iter()
+                .enumerate()
+                .map(|(position, result)| match result {
+                    Ok(result) if result.is_accepted() => {
+                        let failures = result.into_failures();
+                        if !failures.is_empty() {
+                            noted.push((position, redactor.failures(failures)));
+                        }
+                        Outcome::Accepted
+                    }
+                    Ok(result) => Outcome::Rejected {
+                        by: RejectedBy::Service,
+                        failures: redactor.failures(result.into_failures()),
+                    },
+                    Err(result) => {
+                        unreadable.push((position, result));
+                        Outcome::NotSent {
+                            reason: NotSentReason::UnreadableResult { call },
+                        }
+                    }
+                })
+                .collect();
+            (outcomes, None)
+        }
+        Ok(results) => {
+            let error = CallError::ResultCount {
+                sent: items.len(),
+                received: results.len(),
+            };
+            (failed::<Op>(call, items.len(), &error), Some(error))
+        }
+        Err(error) => (failed::<Op>(call, items.len(), &error), Some(error)),
+    };
+    SettledCall {
+        call,
+        indices,
+        outcomes: CallOutcomes {
+            call,
+            items: items.into_iter(),
+            outcomes: outcomes.into_iter(),
+            noted: noted.into_iter().peekable(),
+            unreadable: unreadable.into_iter().peekable(),
+            position: 0,
+        },
+        attempts,
+        failure,
+    }
+}
+
+/// The outcomes of the `items` items of a call that failed as a whole: not sent, but for those
+/// a 400 names, which are rejected by the service.
+fn failed<Op: BatchOperation>(call: usize, items: usize, error: &CallError) -> Vec<Outcome> {
+    let kind = error.kind();
+    let mut rejected: Vec<Option<Vec<crate::ValidationFailure>>> = vec![None; items];
+    if let CallError::BadRequest { failures } = error {
+        for failure in failures {
+            let Some((position, property)) = failure
+                .property
+                .as_deref()
+                .and_then(|p| item_path(p, Op::ITEM_NAME))
+            else {
+                continue;
+            };
+            if let Some(slot) = rejected.get_mut(position) {
+                let mut relative = failure.clone();
+                relative.property = property;
+                slot.get_or_insert_with(Vec::new).push(relative);
+            }
+        }
+    }
+    rejected
+        .into_iter()
+        .map(|rejected| match rejected {
+            Some(failures) => Outcome::Rejected {
+                by: RejectedBy::Service,
+                failures,
+            },
+            None => Outcome::NotSent {
+                reason: NotSentReason::CallFailed {
+                    call,
+                    failure: kind,
+                },
+            },
+        })
+        .collect()
 }
 
 fn build_request<Op: BatchOperation>(

@@ -15,7 +15,7 @@ const SHORT_TEXT: usize = 200;
 
 /// The service's result for one item that could not be read, although the other results of the
 /// same answer could: only that item is affected (it may have been taken by the service).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnreadableResult {
     /// What was wrong with it (secrets redacted).

@@ -2,8 +2,9 @@
 
 use crate::ValidationFailure;
 use crate::error::{CallFailure, SendError};
+use crate::protocol::UnreadableResult;
 use crate::protocol::batch::Event;
-use crate::report::{Outcome, SendReport};
+use crate::report::{MessageOutcome, Outcome, SendReport};
 
 /// Gathers the [`Event`]s of one batch into the report of [`Client::send`](crate::Client::send):
 /// every item with its outcome, in input order, and the calls that failed as a whole.
@@ -12,8 +13,11 @@ use crate::report::{Outcome, SendReport};
 /// events (or a client's streaming send) instead.
 #[derive(Debug)]
 pub struct Collector<T> {
-    entries: Vec<Option<(T, Outcome)>>,
+    /// By input index: each message and its outcome, set together.
+    messages: Vec<Option<T>>,
+    outcomes: Vec<Option<Outcome>>,
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
+    unreadable_results: Vec<(usize, UnreadableResult)>,
     failures: Vec<CallFailure>,
     attempts: Vec<(usize, u32)>,
     calls: usize,
@@ -22,8 +26,10 @@ pub struct Collector<T> {
 impl<T> Default for Collector<T> {
     fn default() -> Self {
         Collector {
-            entries: Vec::new(),
+            messages: Vec::new(),
+            outcomes: Vec::new(),
             accepted_with_failures: Vec::new(),
+            unreadable_results: Vec::new(),
             failures: Vec::new(),
             attempts: Vec::new(),
             calls: 0,
@@ -39,29 +45,20 @@ impl<T> Collector<T> {
 
     /// An empty collector with room for `items` items (the input's size, if known).
     pub fn with_capacity(items: usize) -> Self {
-        let mut entries = Vec::new();
-        entries.resize_with(items, || None);
-        Collector {
-            entries,
-            ..Collector::default()
-        }
+        let mut collector = Collector::default();
+        collector.grow(items);
+        collector
+    }
+
+    fn grow(&mut self, len: usize) {
+        self.messages.resize_with(len, || None);
+        self.outcomes.resize_with(len, || None);
     }
 
     /// Takes one event.
     pub fn add(&mut self, event: Event<T>) {
         match event {
-            Event::Outcome(outcome) => {
-                let index = outcome.index;
-                if self.entries.len() <= index {
-                    let len = (index + 1).max(self.entries.len() * 2);
-                    self.entries.resize_with(len, || None);
-                }
-                if !outcome.accepted_with_failures.is_empty() {
-                    self.accepted_with_failures
-                        .push((index, outcome.accepted_with_failures));
-                }
-                self.entries[index] = Some((outcome.message, outcome.outcome));
-            }
+            Event::Outcome(outcome) => self.add_outcome(outcome),
             Event::CallStarting { call, .. } | Event::CallReleased { call, .. } => {
                 self.calls = self.calls.max(call + 1);
             }
@@ -82,21 +79,38 @@ impl<T> Collector<T> {
         }
     }
 
+    /// Takes one item's outcome (as [`add`](Self::add) takes an [`Event::Outcome`]).
+    pub fn add_outcome(&mut self, outcome: MessageOutcome<T>) {
+        let index = outcome.index;
+        if self.messages.len() <= index {
+            self.grow((index + 1).max(self.messages.len() * 2));
+        }
+        if !outcome.accepted_with_failures.is_empty() {
+            self.accepted_with_failures
+                .push((index, outcome.accepted_with_failures));
+        }
+        if let Some(result) = outcome.unreadable_result {
+            self.unreadable_results.push((index, result));
+        }
+        self.messages[index] = Some(outcome.message);
+        self.outcomes[index] = Some(outcome.outcome);
+    }
+
     /// The report, in input order. `Err` when a call failed as a whole or a message is not
     /// sent (the deadline, a stop, an unreadable result); it still carries the report.
     ///
     /// Every item of a batch driven to its end has exactly one outcome; should one be missing
     /// (events not all given), the report holds the items that have one.
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
-        let known = self.entries.iter().filter(|entry| entry.is_some()).count();
-        let mut messages = Vec::with_capacity(known);
-        let mut outcomes = Vec::with_capacity(known);
-        for (message, outcome) in self.entries.into_iter().flatten() {
-            messages.push(message);
-            outcomes.push(outcome);
-        }
+        // The two are set together, so they keep the same indices. `filter_map` (not
+        // `flatten`) so that each is collected in place, without a second allocation.
+        #[allow(clippy::filter_map_identity)]
+        let messages: Vec<T> = self.messages.into_iter().filter_map(|m| m).collect();
+        #[allow(clippy::filter_map_identity)]
+        let outcomes: Vec<Outcome> = self.outcomes.into_iter().filter_map(|o| o).collect();
         let report = SendReport::from_parts(messages, outcomes)
             .with_accepted_failures(self.accepted_with_failures)
+            .with_unreadable_results(self.unreadable_results)
             .with_attempts(self.attempts);
         let mut failures = self.failures;
         if failures.is_empty() && report.counts().not_sent == 0 {

@@ -207,8 +207,10 @@ mod tests {
             if self.id.trim().is_empty() {
                 report.fail(&path.field("id"), FailureCode::from("IdEmpty"), "empty");
             }
+            // As the generator emits it (`nested(flatten)`): the body's members are named as
+            // the service names them, not below a `body` field.
             if let Some(body) = &self.body {
-                body.validate_at(&path.field("body"), report);
+                body.validate_at(path, report);
             }
         }
     }
@@ -300,7 +302,7 @@ mod tests {
         assert!(without.header("authorization").is_some());
 
         let mut with = lookup("x");
-        with.body = Some(Message::new("447700900000", "Example", "Hi"));
+        with.body = Some(Message::to("447700900000").from("Example").body("Hi"));
         let request = endpoint.operation_request(&with).unwrap();
         assert_eq!(request.header("content-type"), Some("application/json"));
         let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
@@ -315,13 +317,13 @@ mod tests {
     #[test]
     fn local_validation_refuses_before_anything_is_built_unless_turned_off() {
         let mut invalid = lookup(" ");
-        invalid.body = Some(Message::new("447700900000", "", "Hi"));
+        invalid.body = Some(Message::to("447700900000").from("").body("Hi"));
         let error = request(&endpoint(), &invalid, true).unwrap_err();
         let RequestError::Invalid { failures } = &error else {
             panic!("{error:?}");
         };
         let paths: Vec<_> = failures.iter().map(|f| f.property.as_deref()).collect();
-        assert_eq!(paths, [Some("id"), Some("body.from")]);
+        assert_eq!(paths, [Some("id"), Some("from")]);
         assert!(!error.may_have_reached_service());
         assert!(
             error
@@ -341,7 +343,7 @@ mod tests {
                 br#"{"to": "447700900000", "successful": true}"#
             )
             .unwrap(),
-            LookupAnswer::Found(MessageResult::new("447700900000", true))
+            LookupAnswer::Found(MessageResult::to("447700900000").successful(true))
         );
         // A byte order mark before JSON is skipped.
         assert!(matches!(

@@ -50,7 +50,9 @@ fn parse_each(
 }
 
 fn message(to: &str) -> Message {
-    Message::new(to, "Example", "Hello, this is a test message")
+    Message::to(to)
+        .from("Example")
+        .body("Hello, this is a test message")
 }
 
 const JSON: &str = "application/json";
@@ -600,7 +602,7 @@ fn all_calls(batch: &mut Shell) -> Vec<Call> {
 
 fn answer(call: &Call, successful: bool) -> Vec<MessageResult> {
     (0..call.items)
-        .map(|_| MessageResult::new("x", successful))
+        .map(|_| MessageResult::to("x").successful(successful))
         .collect()
 }
 
@@ -670,7 +672,7 @@ fn merges_results_in_input_order_whatever_order_calls_finish() {
 fn invalid_items_are_rejected_by_the_client_and_not_sent() {
     let messages = vec![
         message("447700900000"),
-        Message::new("447700900000", "", "no originator"),
+        Message::to("447700900000").from("").body("no originator"),
         message("447700900111"),
     ];
     let mut batch = Shell::new(messages.clone(), options(250));
@@ -710,10 +712,10 @@ fn invalid_items_are_rejected_by_the_client_and_not_sent() {
 fn calls_fill_up_with_valid_items() {
     // Call size 2: invalid items do not take a place in a call.
     let messages = vec![
-        Message::new("447700900000", "", "x"),
+        Message::to("447700900000").from("").body("x"),
         message("447700900001"),
-        Message::new("447700900002", "", "x"),
-        Message::new("447700900003", "", "x"),
+        Message::to("447700900002").from("").body("x"),
+        Message::to("447700900003").from("").body("x"),
         message("447700900004"),
         message("447700900005"),
     ];
@@ -762,7 +764,11 @@ fn a_failed_call_leaves_its_items_not_sent_and_others_untouched() {
 #[test]
 fn refused_credentials_stop_the_batch() {
     let mut messages: Vec<Message> = (0..6).map(|_| message("447700900000")).collect();
-    messages.push(Message::new("447700900000", "", "invalid, after the stop"));
+    messages.push(
+        Message::to("447700900000")
+            .from("")
+            .body("invalid, after the stop"),
+    );
     let mut batch = Shell::new(messages, options(2));
     // Calls 0 and 1 are in flight; call 1 is refused, call 0 then succeeds; no call 2.
     let first = batch.next_call().unwrap();
@@ -851,7 +857,7 @@ fn a_result_count_mismatch_fails_the_call() {
     let messages: Vec<Message> = (0..2).map(|_| message("447700900000")).collect();
     let mut batch = Shell::new(messages, options(250));
     all_calls(&mut batch);
-    batch.record(0, Ok(vec![MessageResult::new("x", true)]));
+    batch.record(0, Ok(vec![MessageResult::to("x").successful(true)]));
     let error = batch.finish().unwrap_err();
     assert!(matches!(
         error.failures()[0].error,
@@ -952,7 +958,10 @@ fn empty_batches() {
     assert!(report.is_empty());
     assert!(report.all_accepted());
     // Nothing valid: no call at all.
-    let mut batch = Shell::new(vec![Message::new("", "", "")], BatchOptions::default());
+    let mut batch = Shell::new(
+        vec![Message::to("").from("").body("")],
+        BatchOptions::default(),
+    );
     assert_eq!(all_calls(&mut batch).len(), 0);
     assert_eq!(batch.finish().unwrap().counts().rejected, 1);
 }
@@ -964,7 +973,7 @@ fn every_item_is_accounted_for_whatever_the_sizes() {
             let messages: Vec<Message> = (0..len)
                 .map(|i| {
                     if i % 13 == 5 {
-                        Message::new("447700900000", "", "x")
+                        Message::to("447700900000").from("").body("x")
                     } else {
                         message("447700900000")
                     }
@@ -1289,6 +1298,21 @@ fn failure_of(kind: CallFailureKind) -> CallError {
     }
 }
 
+/// A call handed out to the model's shell: held by the batch, or lent with its items.
+enum ShellCall {
+    Held(Call),
+    Lent(crate::protocol::LentCall<SendMessages>),
+}
+
+impl ShellCall {
+    fn index(&self) -> usize {
+        match self {
+            ShellCall::Held(call) => call.index,
+            ShellCall::Lent(call) => call.index(),
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -1297,10 +1321,12 @@ proptest! {
     /// with a fake clock. Every item gets exactly one outcome, with its own message; nothing
     /// is accepted without a result that accepts it; nothing that may have reached the
     /// service is offered for resending; no call starts after the deadline or a stop; memory
-    /// stays bounded.
+    /// stays bounded. Calls are held by the batch or lent to the shell (`lend`: by call
+    /// number), settled by the shell, as the async client does.
     #[test]
     fn every_item_gets_exactly_one_outcome(
         valid in proptest::collection::vec(proptest::bool::weighted(0.85), 0..60),
+        lend in proptest::num::u32::ANY,
         call_size in 1usize..6,
         limit in 1usize..4,
         deadline in proptest::option::of(1u64..20),
@@ -1312,7 +1338,7 @@ proptest! {
             .enumerate()
             .map(|(i, valid)| {
                 let from = if *valid { "Example" } else { "" };
-                Message::new(format!("4477009{i:05}"), from, "Hello")
+                Message::to(format!("4477009{i:05}")).from(from).body("Hello")
             })
             .collect();
         let total = messages.len();
@@ -1322,7 +1348,7 @@ proptest! {
         let deadline = deadline.map(|secs| start + Duration::from_secs(secs));
         let mut batch = Batch::<SendMessages>::new(options(call_size), limit);
         batch.set_deadline(deadline);
-        let mut in_flight: Vec<Call> = Vec::new();
+        let mut in_flight: Vec<ShellCall> = Vec::new();
         let mut outcomes: Vec<Option<MessageOutcome<Message>>> = (0..total).map(|_| None).collect();
         // Per item: the call that carried it, and what its answer said for it (None: it
         // may have reached the service without a readable result).
@@ -1332,7 +1358,13 @@ proptest! {
         let mut given = 0;
         loop {
             batch.fill(&mut input);
-            while let Some(call) = batch.poll_call(&endpoint, now) {
+            loop {
+                let call = if lend & (1 << (batch.calls() % 32)) != 0 {
+                    batch.poll_lent_call(&endpoint, now).map(ShellCall::Lent)
+                } else {
+                    batch.poll_call(&endpoint, now).map(ShellCall::Held)
+                };
+                let Some(call) = call else { break };
                 prop_assert!(!stopped, "a call started after a stop");
                 prop_assert!(deadline.is_none_or(|d| now < d), "a call started after the deadline");
                 in_flight.push(call);
@@ -1366,7 +1398,7 @@ proptest! {
             match steps.next() {
                 Some(Step::Answer(at, answer)) if !in_flight.is_empty() => {
                     let call = in_flight.remove(at % in_flight.len());
-                    let items = batch.call_items(call.index);
+                    let items = batch.call_items(call.index());
                     let result = match answer {
                         Answer::Results { pattern, unreadable } => {
                             let results = items
@@ -1374,22 +1406,25 @@ proptest! {
                                 .enumerate()
                                 .map(|(position, &index)| {
                                     if unreadable == Some(position) {
-                                        carried[index] = Some((call.index, None));
+                                        carried[index] = Some((call.index(), None));
                                         return Err(UnreadableResult {
                                             reason: "x".into(),
                                             result: Excerpt::with_limit(b"{}", 10),
                                         });
                                     }
                                     let accepted = pattern & (1 << (position % 8)) != 0;
-                                    carried[index] = Some((call.index, Some(accepted)));
-                                    Ok(MessageResult::new("x", accepted))
+                                    carried[index] = Some((call.index(), Some(accepted)));
+                                    Ok(MessageResult::to("x").successful(accepted))
                                 })
                                 .collect();
                             Ok(results)
                         }
                         Answer::Fails(kind) => Err(failure_of(kind)),
                     };
-                    batch.record(call.index, result, 1);
+                    match call {
+                        ShellCall::Held(call) => batch.record(call.index, result, 1),
+                        ShellCall::Lent(call) => batch.record_settled(call.settle(result, 1)),
+                    };
                 }
                 Some(Step::Answer(..)) => {}
                 Some(Step::Stop) => {
@@ -1402,7 +1437,12 @@ proptest! {
                 }
                 Some(Step::Finish) | None => {
                     batch.finish();
-                    in_flight.clear();
+                    // The shell settles the calls it holds.
+                    for call in in_flight.drain(..) {
+                        if let ShellCall::Lent(call) = call {
+                            batch.record_settled(call.settle(Err(CallError::NotRecorded), 1));
+                        }
+                    }
                 }
             }
         }

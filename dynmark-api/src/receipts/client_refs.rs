@@ -23,8 +23,8 @@ pub const MAX_CLIENT_REF_CHARS: usize = 64;
 /// use dynmark_api::receipts::assign_client_refs;
 ///
 /// let messages: Vec<Message> = assign_client_refs([
-///     Message::new("447700900000", "Example", "Hello"),
-///     Message::new("447700900111", "Example", "Hello").with_client_ref("mine"),
+///     Message::to("447700900000").from("Example").body("Hello"),
+///     Message::to("447700900111").from("Example").body("Hello").with_client_ref("mine"),
 /// ])
 /// .collect();
 /// assert!(messages[0].client_ref.as_deref().unwrap().starts_with("dm-"));
@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn unique_short_and_only_where_missing() {
         let message = |r: Option<&str>| {
-            let m = Message::new("447700900000", "Example", "Hi");
+            let m = Message::to("447700900000").from("Example").body("Hi");
             match r {
                 Some(r) => m.with_client_ref(r),
                 None => m,

@@ -25,7 +25,7 @@
 //! let token = ReceiptToken::generate()?; // or ReceiptToken::from_secret(stored)?
 //! let url = ReceiptUrl::new("https://example.com/dynmark", &token)?;
 //! let messages: Vec<Message> = assign_client_refs([
-//!     Message::new("447700900000", "Example", "Your order has shipped"),
+//!     Message::to("447700900000").from("Example").body("Your order has shipped"),
 //! ])
 //! .map(|m| m.with_delivery_status_url(url.expose_secret()))
 //! .collect();

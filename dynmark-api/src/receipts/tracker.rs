@@ -281,7 +281,12 @@ mod tests {
     #[test]
     fn joins_by_client_ref_and_says_what_is_pending() {
         let tracker = Tracker::with_final_status(|r| r.status_id.get() != 1);
-        let m = |r: &str| Message::new("447700900000", "Example", "Hi").with_client_ref(r);
+        let m = |r: &str| {
+            Message::to("447700900000")
+                .from("Example")
+                .body("Hi")
+                .with_client_ref(r)
+        };
         tracker.track(&m("a")).unwrap();
         tracker.track(&m("b")).unwrap();
         assert_eq!(
@@ -291,7 +296,7 @@ mod tests {
             })
         );
         assert!(matches!(
-            tracker.track(&Message::new("447700900000", "Example", "Hi")),
+            tracker.track(&Message::to("447700900000").from("Example").body("Hi")),
             Err(TrackError::NoClientRef { .. })
         ));
         let Match::Message(a) = tracker.receipt(&receipt("a", 1)) else {
@@ -317,7 +322,12 @@ mod tests {
     #[test]
     fn a_receipt_before_its_message_is_joined_when_it_is_tracked() {
         let tracker = Tracker::with_final_status(|r| r.status_id.get() == 2);
-        let m = |r: &str| Message::new("447700900000", "Example", "Hi").with_client_ref(r);
+        let m = |r: &str| {
+            Message::to("447700900000")
+                .from("Example")
+                .body("Hi")
+                .with_client_ref(r)
+        };
         assert_eq!(tracker.receipt(&receipt("early", 1)), Match::Unknown);
         let no_ref =
             DeliveryReceipt::new(chrono::DateTime::UNIX_EPOCH, "4477", StatusId::new(2), "");

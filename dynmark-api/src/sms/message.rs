@@ -16,7 +16,7 @@ impl Message {
     /// ```
     /// use dynmark_api::Message;
     ///
-    /// let message = Message::new("447700900000", "Example", "Your order “A-12” is ready…");
+    /// let message = Message::to("447700900000").from("Example").body("Your order “A-12” is ready…");
     /// let (message, replaced) = message.with_lookalikes_replaced();
     /// assert_eq!(message.body, "Your order \"A-12\" is ready...");
     /// assert_eq!(replaced.replacements().len(), 3);

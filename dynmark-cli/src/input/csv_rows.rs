@@ -162,7 +162,7 @@ impl CsvRows {
             content: Err(Unreadable {
                 to: None,
                 client_ref: None,
-                failures: vec![ValidationFailure::new("RowInvalid", details)],
+                failures: vec![ValidationFailure::failure_code("RowInvalid").details(details)],
             }),
         }
     }

@@ -70,11 +70,11 @@ impl JsonLines {
         for (member, value) in object {
             let Some(field) = self.fields.find(&member) else {
                 row.failures.push(
-                    dynmark_api::ValidationFailure::new(
-                        "InvalidJson",
-                        format!("Could not find member '{member}' on object of type 'Message'."),
-                    )
-                    .with_property(member),
+                    dynmark_api::ValidationFailure::failure_code("InvalidJson")
+                        .details(format!(
+                            "Could not find member '{member}' on object of type 'Message'."
+                        ))
+                        .with_property(member),
                 );
                 continue;
             };

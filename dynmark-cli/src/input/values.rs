@@ -214,7 +214,9 @@ pub fn invalid(field: &Field, details: String) -> ValidationFailure {
         code.extend(chars);
     }
     code.push_str("Invalid");
-    ValidationFailure::new(code, details).with_property(field.name.clone())
+    ValidationFailure::failure_code(code)
+        .details(details)
+        .with_property(field.name.clone())
 }
 
 /// A row's fields, read and typed (by JSON name, borrowed from the row where they can be): the
@@ -277,10 +279,10 @@ impl<'a> RowFields<'a> {
             // Every value was typed above: this is a field the spec and the generated type see
             // differently. Still the row's problem to report, never a panic.
             Err(error) => {
-                self.failures.push(ValidationFailure::new(
-                    "InvalidJson",
-                    format!("the row does not make a message: {error}"),
-                ));
+                self.failures.push(
+                    ValidationFailure::failure_code("InvalidJson")
+                        .details(format!("the row does not make a message: {error}")),
+                );
                 Err(self.unreadable())
             }
         }
@@ -319,7 +321,7 @@ impl Unreadable {
         Unreadable {
             to: None,
             client_ref: None,
-            failures: vec![ValidationFailure::new(code, details)],
+            failures: vec![ValidationFailure::failure_code(code).details(details)],
         }
     }
 }

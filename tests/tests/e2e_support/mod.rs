@@ -177,7 +177,9 @@ async fn send<F: Flavor>(
 // ---- the page's messages ----
 
 pub fn simple_send() -> Message {
-    Message::new("447700900000", "Example", "Hello, this is a test message")
+    Message::to("447700900000")
+        .from("Example")
+        .body("Hello, this is a test message")
         .with_client_ref("Your reference")
 }
 
@@ -186,7 +188,9 @@ pub fn send_with_receipts() -> Message {
 }
 
 pub fn using_local_numbers() -> Message {
-    Message::new("07777 123123", "Example", "Hello, this is a test message")
+    Message::to("07777 123123")
+        .from("Example")
+        .body("Hello, this is a test message")
         .with_country_iso_code("GBR")
         .with_client_ref("Your reference")
 }
@@ -194,27 +198,35 @@ pub fn using_local_numbers() -> Message {
 pub fn multiple_recipients() -> Vec<Message> {
     vec![
         simple_send(),
-        Message::new("447700900111", "Example", "Hello, this is a test message")
+        Message::to("447700900111")
+            .from("Example")
+            .body("Hello, this is a test message")
             .with_client_ref("Your second reference"),
     ]
 }
 
 /// The page's C# example: a delivery time and a numeric reference.
 pub fn scheduled_delivery() -> Message {
-    Message::new("447979080215", "Test", "Hello, this is a test message")
+    Message::to("447979080215")
+        .from("Test")
+        .body("Hello, this is a test message")
         .with_deliver_after("2015-10-05T12:57:00.543Z".parse().expect("a date"))
         .with_client_ref("124546")
 }
 
 /// The page's "202 Accepted - Error" case: no originator.
 pub fn without_originator() -> Message {
-    Message::new("447979080215", "", "Hello, this is a test message")
+    Message::to("447979080215")
+        .from("")
+        .body("Hello, this is a test message")
 }
 
 pub fn numbered(count: usize) -> Vec<Message> {
     (0..count)
         .map(|i| {
-            Message::new(format!("4477009{i:05}"), "Example", format!("Message {i}"))
+            Message::to(format!("4477009{i:05}"))
+                .from("Example")
+                .body(format!("Message {i}"))
                 .with_client_ref(i.to_string())
         })
         .collect()
@@ -397,12 +409,13 @@ pub async fn mixed_valid_and_invalid<F: Flavor>() {
         simple_send(),
         without_originator(),
         using_local_numbers(),
-        Message::new(
-            "07777 123123",
-            "Example",
-            "a local number without a country",
-        ),
-        Message::new("447700900000", "Example", "").with_client_ref("x".repeat(65)),
+        Message::to("07777 123123")
+            .from("Example")
+            .body("a local number without a country"),
+        Message::to("447700900000")
+            .from("Example")
+            .body("")
+            .with_client_ref("x".repeat(65)),
         scheduled_delivery(),
     ];
     let sandbox = Sandbox::start().expect("sandbox starts");

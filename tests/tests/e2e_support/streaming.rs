@@ -103,6 +103,20 @@ pub async fn one_unreadable_result<F: Flavor>() {
         [(1, NotSentReason::UnreadableResult { call: 0 })]
     );
     assert!(NotSentReason::UnreadableResult { call: 0 }.may_have_reached_service());
+    // What was wrong with it, and the element as the service sent it.
+    let unreadable: Vec<_> = report.unreadable_results().collect();
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!(unreadable[0].0, 1);
+    assert!(
+        unreadable[0].1.reason.contains("details"),
+        "{}",
+        unreadable[0].1.reason
+    );
+    assert!(unreadable[0].1.result.to_string().contains("447700900111"));
+    assert!(
+        report.to_string().contains("missing field `details`"),
+        "{report}"
+    );
     assert_eq!(report.safe_to_resend().count(), 0);
     assert_eq!(report.messages(), &messages[..], "the messages come back");
     snapshot("one_unreadable_result", &result);
@@ -186,7 +200,11 @@ pub async fn streaming_ten_thousand<F: Flavor>() {
         .expect("sandbox starts");
     let client = F::build(&Settings::for_sandbox(&sandbox)).expect("client builds");
     let messages: Vec<Message> = (0..10_000)
-        .map(|i| Message::new(format!("44770{i:07}"), "Example", format!("Message {i}")))
+        .map(|i| {
+            Message::to(format!("44770{i:07}"))
+                .from("Example")
+                .body(format!("Message {i}"))
+        })
         .collect();
     let outcomes = F::stream(&client, messages.clone()).await;
     assert_eq!(outcomes.len(), 10_000);

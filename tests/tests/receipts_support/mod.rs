@@ -133,12 +133,10 @@ pub fn fixture() -> Fixture {
 /// `deliveryStatusUrl`, given references by `assign_client_refs`.
 pub fn messages(n: usize, url: &str) -> Vec<Message> {
     assign_client_refs((0..n).map(|i| {
-        Message::new(
-            format!("4477009{i:05}"),
-            "Example",
-            "Your order has shipped",
-        )
-        .with_delivery_status_url(url)
+        Message::to(format!("4477009{i:05}"))
+            .from("Example")
+            .body("Your order has shipped")
+            .with_delivery_status_url(url)
     }))
     .collect()
 }
