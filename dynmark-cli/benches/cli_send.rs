@@ -5,8 +5,11 @@
 //! is the child's `VmHWM`.
 //!
 //! ```text
-//! cargo bench -p dynmark-cli --bench cli_send -- --rows 100000
+//! cargo bench -p dynmark-cli --bench cli_send -- --rows 100000 --runs 5
 //! ```
+//!
+//! With `--runs N` each size is run N times, the variants taking turns, and a line per variant
+//! gives the median, the fastest and the slowest run, and the median over the library's.
 //!
 //! Without `--bench` (as `cargo test --benches` runs it) it sends 2,000 rows once per variant
 //! and checks every row was accepted, nothing more.
@@ -32,54 +35,87 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map(|n| n.parse().expect("--rows N"))
         .unwrap_or(if bench { 100_000 } else { 2_000 });
+    let runs: usize = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse().expect("--runs N"))
+        .unwrap_or(1);
     let dir = tempfile::tempdir().expect("tempdir");
     let mut sizes = vec![rows];
     if bench && rows >= 100 {
         // Memory should not grow with the rows: the same run at a tenth of the size.
         sizes.insert(0, rows / 10);
     }
+    const VARIANTS: [&str; 4] = ["library", "cli", "cli+journal", "cli+durable-journal"];
     for rows in sizes {
         let file = dir.path().join(format!("rows-{rows}.csv"));
         write_rows(&file, rows);
-        for variant in ["library", "cli", "cli+journal", "cli+durable-journal"] {
-            let sandbox = Sandbox::builder().count_only().start().expect("sandbox");
-            let journal = dir.path().join(format!("{variant}-{rows}.sqlite"));
-            let mut command = match variant {
-                "library" => {
-                    let mut command =
-                        Command::new(std::env::current_exe().expect("this benchmark's path"));
-                    command
-                        .arg(LIBRARY_CHILD)
-                        .arg(sandbox.base_url())
-                        .arg(&file);
-                    command
-                }
-                _ => {
-                    let mut command = Command::new(env!("CARGO_BIN_EXE_dynmark"));
-                    command.args(["send", "--quiet"]);
-                    if variant != "cli" {
-                        command.arg("--journal").arg(&journal);
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
+        let mut peaks: Vec<u64> = vec![0; VARIANTS.len()];
+        for turn in 0..runs {
+            for (v, variant) in VARIANTS.into_iter().enumerate() {
+                let sandbox = Sandbox::builder().count_only().start().expect("sandbox");
+                let journal = dir.path().join(format!("{variant}-{rows}-{turn}.sqlite"));
+                let mut command = match variant {
+                    "library" => {
+                        let mut command =
+                            Command::new(std::env::current_exe().expect("this benchmark's path"));
+                        command
+                            .arg(LIBRARY_CHILD)
+                            .arg(sandbox.base_url())
+                            .arg(&file);
+                        command
                     }
-                    if variant == "cli+durable-journal" {
-                        command.arg("--durable-journal");
+                    _ => {
+                        let mut command = Command::new(env!("CARGO_BIN_EXE_dynmark"));
+                        command.args(["send", "--quiet"]);
+                        if variant != "cli" {
+                            command.arg("--journal").arg(&journal);
+                        }
+                        if variant == "cli+durable-journal" {
+                            command.arg("--durable-journal");
+                        }
+                        command
+                            .arg(&file)
+                            .env("DYNMARK_BASE_URL", sandbox.base_url())
+                            .env("DYNMARK_USERNAME", Sandbox::USERNAME)
+                            .env("DYNMARK_PASSWORD", Sandbox::PASSWORD);
+                        command
                     }
-                    command
-                        .arg(&file)
-                        .env("DYNMARK_BASE_URL", sandbox.base_url())
-                        .env("DYNMARK_USERNAME", Sandbox::USERNAME)
-                        .env("DYNMARK_PASSWORD", Sandbox::PASSWORD);
-                    command
-                }
+                };
+                let (elapsed, peak_kib) = run(&mut command);
+                let accepted = sandbox.accepted_count();
+                assert_eq!(accepted, rows, "{variant}: every row accepted");
+                println!(
+                    "variant={variant} rows={rows} secs={:.2} msgs_per_s={:.0} peak_rss_mib={:.1}",
+                    elapsed.as_secs_f64(),
+                    rows as f64 / elapsed.as_secs_f64(),
+                    peak_kib as f64 / 1024.0
+                );
+                times[v].push(elapsed.as_secs_f64());
+                peaks[v] = peaks[v].max(peak_kib);
+            }
+        }
+        if runs > 1 {
+            let median = |times: &[f64]| {
+                let mut sorted = times.to_vec();
+                sorted.sort_by(f64::total_cmp);
+                sorted[sorted.len() / 2]
             };
-            let (elapsed, peak_kib) = run(&mut command);
-            let accepted = sandbox.accepted_count();
-            assert_eq!(accepted, rows, "{variant}: every row accepted");
-            println!(
-                "variant={variant} rows={rows} secs={:.2} msgs_per_s={:.0} peak_rss_mib={:.1}",
-                elapsed.as_secs_f64(),
-                rows as f64 / elapsed.as_secs_f64(),
-                peak_kib as f64 / 1024.0
-            );
+            let library = median(&times[0]);
+            for (v, variant) in VARIANTS.into_iter().enumerate() {
+                let fastest = times[v].iter().copied().fold(f64::INFINITY, f64::min);
+                let slowest = times[v].iter().copied().fold(0.0, f64::max);
+                println!(
+                    "summary variant={variant} rows={rows} runs={runs} median_secs={:.3} \
+                     fastest={fastest:.3} slowest={slowest:.3} vs_library={:.2} \
+                     peak_rss_mib={:.1}",
+                    median(&times[v]),
+                    median(&times[v]) / library,
+                    peaks[v] as f64 / 1024.0
+                );
+            }
         }
     }
 }

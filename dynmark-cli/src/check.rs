@@ -25,8 +25,13 @@ pub fn run(args: &InputArgs, rows: Rows) -> Result<u8, Fatal> {
         let line = match &row.content {
             Ok(message) => {
                 let checked = DryRunMessage::of(sequence, message);
-                let mut line =
-                    ReportRow::new(row.number, row.to(), row.client_ref(), Some(&checked.parts));
+                let mut line = ReportRow::new(
+                    row.number,
+                    row.line,
+                    row.to(),
+                    row.client_ref(),
+                    Some(&checked.parts),
+                );
                 line.outcome = if checked.is_valid() {
                     RowOutcome::Valid
                 } else {
@@ -36,7 +41,8 @@ pub fn run(args: &InputArgs, rows: Rows) -> Result<u8, Fatal> {
                 line
             }
             Err(unreadable) => {
-                let mut line = ReportRow::new(row.number, row.to(), row.client_ref(), None);
+                let mut line =
+                    ReportRow::new(row.number, row.line, row.to(), row.client_ref(), None);
                 line.outcome = RowOutcome::Invalid;
                 line.failures = unreadable.failures.clone();
                 line

@@ -6,82 +6,72 @@
 //! are in flight" to the journal before anything goes out. An error from the handler drops the
 //! send at once: nothing more is written (calls already written are aborted, and their rows
 //! stay in flight in the journal, so the next run finds them uncertain).
+//!
+//! Ctrl-C is the library's [`StopHandle`]: no call starts after it, the calls in flight finish,
+//! and the messages already taken whose calls had not started are reported not sent.
 
-use std::pin::pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::Poll;
-
-use dynmark_api::{Client, Event, Message, MessageOutcome};
-use futures_util::task::AtomicWaker;
+use dynmark_api::{Client, Event, Message, MessageOutcome, StopHandle};
 use futures_util::{Stream, StreamExt as _};
 
 /// What the job is told, in order.
 #[derive(Debug)]
 pub enum Step {
-    /// A call is about to be written with these messages (their numbers as handed in, from 0).
-    CallStarting(Vec<usize>),
+    /// Call number `call` is about to be written with `messages` (their numbers as handed in,
+    /// from 0).
+    CallStarting {
+        /// The call's number in this send.
+        call: usize,
+        /// Its messages.
+        messages: Vec<usize>,
+    },
     /// A call announced with [`Step::CallStarting`] was not written after all (a stop came
     /// first): its messages are not in flight any more.
-    CallReleased(Vec<usize>),
+    CallReleased {
+        /// The call's number.
+        call: usize,
+        /// Its messages.
+        messages: Vec<usize>,
+    },
     /// What became of one message.
     Outcome(Box<MessageOutcome<Message>>),
     /// A call is over: every message it carried has had its outcome.
-    CallFinished,
-}
-
-/// Stops a send gracefully (Ctrl-C): no message is taken from the input after it; the calls
-/// for messages already taken are made and finish, and the send ends.
-#[derive(Debug, Clone, Default)]
-pub struct Stop(Arc<StopState>);
-
-#[derive(Debug, Default)]
-struct StopState {
-    stopped: AtomicBool,
-    waker: AtomicWaker,
-}
-
-impl Stop {
-    /// Asks the send to stop.
-    pub fn stop(&self) {
-        self.0.stopped.store(true, Ordering::SeqCst);
-        self.0.waker.wake();
-    }
-
-    /// Whether it was asked to.
-    pub fn is_stopped(&self) -> bool {
-        self.0.stopped.load(Ordering::SeqCst)
-    }
+    CallFinished {
+        /// The call's number.
+        call: usize,
+    },
 }
 
 /// Sends `messages` through `client`, telling `handle` each [`Step`]. Messages are taken from
 /// the stream only as the calls being prepared need them (when it makes the send wait with
-/// nothing in flight, what there is goes); after `stop`, none is taken (the rest are the
-/// caller's, never sent).
+/// nothing in flight, what there is goes).
 ///
-/// The stop ends the input rather than using the library's stop handle: the input is a
-/// channel that may be waiting, and ending it lets the send finish what it has taken.
+/// `stop` is the library's own graceful stop (Ctrl-C): once it is stopped, no call starts and
+/// none is taken from `messages` (the rest are the caller's, never sent); the calls in flight
+/// finish, and each message taken whose call had not started comes back as an
+/// [`Step::Outcome`] `NotSent` (`StopRequested`), a call announced but not written as a
+/// [`Step::CallReleased`].
 pub async fn send<E>(
     client: &Client,
     messages: impl Stream<Item = Message>,
-    stop: &Stop,
+    stop: &StopHandle,
     handle: &mut dyn FnMut(Step) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut messages = pin!(messages);
-    let input = futures_util::stream::poll_fn(move |cx| {
-        stop.0.waker.register(cx.waker());
-        if stop.is_stopped() {
-            return Poll::Ready(None);
-        }
-        messages.as_mut().poll_next(cx)
-    });
-    let mut events = client.send_stream(input).events();
+    let mut events = client
+        .send_stream(messages)
+        .stop_with(stop.clone())
+        .events();
     while let Some(event) = events.next().await {
         let step = match event {
-            Event::CallStarting { items, .. } => Step::CallStarting(items),
-            Event::CallReleased { items, .. } => Step::CallReleased(items),
+            Event::CallStarting { call, items, .. } => Step::CallStarting {
+                call,
+                messages: items,
+            },
+            Event::CallReleased { call, items, .. } => Step::CallReleased {
+                call,
+                messages: items,
+            },
             Event::Outcome(outcome) => Step::Outcome(Box::new(outcome)),
-            Event::CallFinished { .. } => Step::CallFinished,
+            Event::CallFinished { call, .. } => Step::CallFinished { call },
             // An event this version does not know says nothing about the journal.
             _ => continue,
         };

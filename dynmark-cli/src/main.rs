@@ -14,6 +14,7 @@
 
 mod check;
 mod cli;
+mod committer;
 mod credentials;
 mod engine;
 mod fields;
@@ -86,7 +87,7 @@ async fn run(cli: Cli) -> Result<u8, Fatal> {
         Command::Send(args) if args.dry_run => check::run(&args.input, open(&args.input)?),
         Command::Send(args) => {
             let rows = open(&args.input)?;
-            let stop = engine::Stop::default();
+            let stop = dynmark_api::StopHandle::new();
             tokio::spawn(stop_on_ctrl_c(stop.clone()));
             send::run(&args, rows, stop).await
         }
@@ -96,14 +97,14 @@ async fn run(cli: Cli) -> Result<u8, Fatal> {
 
 /// The first Ctrl-C stops the send gracefully; a second one ends the process at once (the
 /// journal stays exact: rows in flight are found uncertain by the next run).
-async fn stop_on_ctrl_c(stop: engine::Stop) {
+async fn stop_on_ctrl_c(stop: dynmark_api::StopHandle) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }
     stop.stop();
     eprintln!(
-        "stopping: no more rows are read; the calls for rows already read finish (Ctrl-C again \
-         quits at once)"
+        "stopping: no new call starts; the calls in flight finish, every other row is reported not \
+         sent (Ctrl-C again quits at once)"
     );
     if tokio::signal::ctrl_c().await.is_ok() {
         std::process::exit(130);

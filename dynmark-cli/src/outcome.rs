@@ -55,6 +55,10 @@ impl RowOutcome {
 pub struct ReportRow {
     /// The data row, from 1.
     pub row: u64,
+    /// The line of the input it is on, from 1, when the input is JSON Lines (blank lines make
+    /// it differ from `row`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// The row's `to`, as far as it was read.
     pub to: Option<String>,
     /// The row's `clientRef`.
@@ -78,12 +82,14 @@ impl ReportRow {
     /// A row's line, before its outcome is known.
     pub fn new(
         row: u64,
+        line: Option<u64>,
         to: Option<&str>,
         client_ref: Option<&str>,
         parts: Option<&Parts>,
     ) -> Self {
         ReportRow {
             row,
+            line,
             to: to.map(str::to_owned),
             client_ref: client_ref.map(str::to_owned),
             outcome: RowOutcome::NotSent,

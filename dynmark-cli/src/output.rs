@@ -74,11 +74,16 @@ impl Output {
     }
 }
 
-/// `row 3 (to 447700900000): invalid: from: must not be empty (FromEmpty)`.
+/// `row 3 (line 4, to 447700900000): invalid: from: must not be empty (FromEmpty)` (the line
+/// when the input is JSON Lines).
 fn problem_line(row: &ReportRow) -> String {
     let mut line = format!("row {}", row.row);
-    if let Some(to) = row.to.as_deref().filter(|to| !to.is_empty()) {
-        line.push_str(&format!(" (to {to})"));
+    let to = row.to.as_deref().filter(|to| !to.is_empty());
+    match (row.line, to) {
+        (Some(at), Some(to)) => line.push_str(&format!(" (line {at}, to {to})")),
+        (Some(at), None) => line.push_str(&format!(" (line {at})")),
+        (None, Some(to)) => line.push_str(&format!(" (to {to})")),
+        (None, None) => {}
     }
     line.push_str(": ");
     line.push_str(row.reason.as_deref().unwrap_or(row.outcome.as_str()));

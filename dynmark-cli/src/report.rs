@@ -73,7 +73,7 @@ impl Report {
         if format == Format::Csv {
             report
                 .out
-                .write_all(b"row,to,clientRef,outcome,encoding,parts,failures,reason\n")
+                .write_all(b"row,line,to,clientRef,outcome,encoding,parts,failures,reason\n")
                 .map_err(|source| report.error(source))?;
         }
         Ok(report)
@@ -127,6 +127,7 @@ impl Report {
             .join("; ");
         let fields = [
             row.row.to_string(),
+            row.line.map(|l| l.to_string()).unwrap_or_default(),
             row.to.clone().unwrap_or_default(),
             row.client_ref.clone().unwrap_or_default(),
             row.outcome.as_str().to_owned(),
@@ -172,7 +173,8 @@ mod tests {
         let path = dir.path().join("report.csv");
         let mut report = Report::create(&path).expect("create");
         let row = |n, outcome| {
-            ReportRow::new(n, Some("447700900000"), Some("a,\"b\""), None).with(outcome, "why")
+            ReportRow::new(n, Some(n + 1), Some("447700900000"), Some("a,\"b\""), None)
+                .with(outcome, "why")
         };
         report.add(1, row(2, RowOutcome::Rejected)).expect("add");
         report.add(0, row(1, RowOutcome::Accepted)).expect("add");
@@ -181,10 +183,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("read");
         assert_eq!(
             text,
-            "row,to,clientRef,outcome,encoding,parts,failures,reason\n\
-             1,447700900000,\"a,\"\"b\"\"\",accepted,,,,why\n\
-             2,447700900000,\"a,\"\"b\"\"\",rejected,,,,why\n\
-             3,447700900000,\"a,\"\"b\"\"\",notSent,,,,why\n"
+            "row,line,to,clientRef,outcome,encoding,parts,failures,reason\n\
+             1,2,447700900000,\"a,\"\"b\"\"\",accepted,,,,why\n\
+             2,3,447700900000,\"a,\"\"b\"\"\",rejected,,,,why\n\
+             3,4,447700900000,\"a,\"\"b\"\"\",notSent,,,,why\n"
         );
         assert!(matches!(
             Report::create(&dir.path().join("report.txt")),

@@ -6,16 +6,17 @@
 //! written, and outcomes are committed when the call is over.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::task::{Poll, ready};
 use std::time::Duration;
 
-use dynmark_api::{Client, Message, MessageOutcome, NotSentReason, Outcome, RejectedBy};
+use dynmark_api::{Client, Message, MessageOutcome, NotSentReason, Outcome, StopHandle};
 
 use crate::cli::SendArgs;
-use crate::engine::{self, Step, Stop};
+use crate::committer::Committer;
+use crate::engine::{self, Step};
 use crate::input::{Row, Rows};
-use crate::journal::{self, Journal, State};
+use crate::journal::{self, Journal, RowEntry, State};
 use crate::outcome::{ReportRow, RowOutcome};
 use crate::output::Output;
 use crate::{Fatal, credentials};
@@ -84,6 +85,96 @@ impl Service {
 /// How many rows the reading thread may be ahead of the send.
 const READ_AHEAD: usize = 1024;
 
+/// How many rows of a regular file go through the channel at once (one hand-over for many rows;
+/// from a pipe each row goes as soon as it is read, so that a slow writer never holds rows back).
+const ROWS_PER_HANDOVER: usize = 64;
+
+/// A row read, made ready for the send on the reading thread (its report line, its parts and
+/// its fingerprint are worked out there, beside the parsing, not on the sending thread).
+struct ReadRow {
+    /// Its report line so far (finished, for a row that makes no message).
+    line: ReportRow,
+    /// Its message, if it makes one.
+    message: Option<Message>,
+    /// Its message's fingerprint, with a journal (else 0).
+    fingerprint: i64,
+}
+
+impl ReadRow {
+    fn of(row: Row, journal: bool) -> ReadRow {
+        let parts = row.content.as_ref().ok().map(Message::parts);
+        let line = ReportRow::new(
+            row.number,
+            row.line,
+            row.to(),
+            row.client_ref(),
+            parts.as_ref(),
+        );
+        match row.content {
+            Ok(message) => ReadRow {
+                fingerprint: if journal {
+                    journal::fingerprint(&message)
+                } else {
+                    0
+                },
+                line,
+                message: Some(message),
+            },
+            Err(unreadable) => {
+                let mut line = line.with(RowOutcome::Rejected, "rejected by the client");
+                line.failures = unreadable.failures;
+                ReadRow {
+                    line,
+                    message: None,
+                    fingerprint: 0,
+                }
+            }
+        }
+    }
+}
+
+/// The rows handed to the library and waiting for their outcomes, by the number the library
+/// knows each by (given in order from 0): a window from the oldest unfinished one.
+#[derive(Default)]
+struct PendingRows {
+    /// The number of the window's first entry.
+    first: usize,
+    rows: VecDeque<Option<Pending>>,
+}
+
+impl PendingRows {
+    fn push(&mut self, pending: Pending) -> usize {
+        self.rows.push_back(Some(pending));
+        self.first + self.rows.len() - 1
+    }
+
+    fn get_mut(&mut self, index: usize) -> Option<&mut Pending> {
+        let at = index.checked_sub(self.first)?;
+        self.rows.get_mut(at)?.as_mut()
+    }
+
+    fn get(&self, index: usize) -> Option<&Pending> {
+        let at = index.checked_sub(self.first)?;
+        self.rows.get(at)?.as_ref()
+    }
+
+    fn remove(&mut self, index: usize) -> Option<Pending> {
+        let at = index.checked_sub(self.first)?;
+        let pending = self.rows.get_mut(at)?.take();
+        while let Some(None) = self.rows.front() {
+            self.rows.pop_front();
+            self.first += 1;
+        }
+        pending
+    }
+
+    /// Every row still waiting, in reading order.
+    fn drain(&mut self) -> impl Iterator<Item = Pending> + '_ {
+        self.first += self.rows.len();
+        self.rows.drain(..).flatten()
+    }
+}
+
 /// A row handed to the library, waiting for its outcome.
 struct Pending {
     sequence: u64,
@@ -93,17 +184,34 @@ struct Pending {
     announced: bool,
 }
 
+impl Pending {
+    /// Its journal entry, as `state`.
+    fn entry(&self, state: State, failures: Option<String>) -> RowEntry {
+        RowEntry {
+            row: self.line.row,
+            fingerprint: self.fingerprint,
+            state,
+            to: self.line.to.clone().unwrap_or_default(),
+            client_ref: self.line.client_ref.clone(),
+            failures,
+        }
+    }
+}
+
 /// The state of a send, shared by the row reader and the event handler.
 struct Job {
     output: Output,
-    journal: Option<Journal>,
+    journal: Option<Committer>,
     resend_uncertain: bool,
     /// By the number the library knows the message by.
-    pending: HashMap<usize, Pending>,
+    pending: PendingRows,
     /// Outcomes to commit when the call is over.
-    to_commit: Vec<(u64, State, Option<String>)>,
+    to_commit: Vec<RowEntry>,
+    /// The journal's numbers of the calls in flight, by the library's.
+    calls: HashMap<usize, i64>,
+    /// Calls over, to commit with the outcomes.
+    finished_calls: Vec<i64>,
     next_sequence: u64,
-    next_index: usize,
     /// A call failed (or a row may have reached the service).
     call_failed: bool,
     fatal: Option<Fatal>,
@@ -112,76 +220,67 @@ struct Job {
 impl Job {
     /// A row read: finished at once (unreadable, accepted in an earlier run, uncertain), or
     /// handed to the library (returned, with its number).
-    fn admit(&mut self, row: Row) -> Result<Option<(usize, Message)>, Fatal> {
+    fn admit(&mut self, row: ReadRow) -> Result<Option<(usize, Message)>, Fatal> {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        let parts = row.content.as_ref().ok().map(Message::parts);
-        let line = ReportRow::new(row.number, row.to(), row.client_ref(), parts.as_ref());
-        let message = match row.content {
-            Ok(message) => message,
-            Err(unreadable) => {
-                if let Some(journal) = &self.journal
-                    && let Some(entry) = journal.entry(row.number).map_err(Fatal::usage_of)?
-                    && matches!(entry.state, State::Accepted | State::Uncertain)
-                {
-                    return Err(changed(row.number, entry.state));
-                }
-                let mut line = line.with(RowOutcome::Rejected, "rejected by the client");
-                line.failures = unreadable.failures;
-                self.finish(sequence, line)?;
-                return Ok(None);
+        let ReadRow {
+            line,
+            message,
+            fingerprint,
+        } = row;
+        let Some(message) = message else {
+            if let Some(journal) = &self.journal
+                && let Some(entry) = journal.entry(line.row).map_err(Fatal::usage_of)?
+                && matches!(entry.state, State::Accepted | State::Uncertain)
+            {
+                return Err(changed(&line, entry.state));
             }
+            self.finish(sequence, line)?;
+            return Ok(None);
         };
-        let mut fingerprint = 0;
-        if let Some(journal) = &self.journal {
-            fingerprint = journal::fingerprint(&message);
-            if let Some(entry) = journal.entry(row.number).map_err(Fatal::usage_of)? {
-                let same = entry.fingerprint == fingerprint;
-                match entry.state {
-                    State::Accepted | State::Uncertain | State::InFlight if !same => {
-                        return Err(changed(row.number, entry.state));
-                    }
-                    State::Accepted => {
-                        self.output.summary.accepted_before += 1;
-                        let line = line.with(RowOutcome::Accepted, "accepted in an earlier run");
-                        self.finish(sequence, line)?;
-                        return Ok(None);
-                    }
-                    State::Uncertain | State::InFlight if !self.resend_uncertain => {
-                        let line = line.with(
-                            RowOutcome::Uncertain,
-                            "may have reached the service in an earlier run (its call got no \
-                             answer); not sent again: --resend-uncertain sends it",
-                        );
-                        self.call_failed = true;
-                        self.finish(sequence, line)?;
-                        return Ok(None);
-                    }
-                    _ => {}
+        if let Some(journal) = &self.journal
+            && let Some(entry) = journal.entry(line.row).map_err(Fatal::usage_of)?
+        {
+            let same = entry.fingerprint == fingerprint;
+            match entry.state {
+                State::Accepted | State::Uncertain | State::InFlight if !same => {
+                    return Err(changed(&line, entry.state));
                 }
+                State::Accepted => {
+                    self.output.summary.accepted_before += 1;
+                    let line = line.with(RowOutcome::Accepted, "accepted in an earlier run");
+                    self.finish(sequence, line)?;
+                    return Ok(None);
+                }
+                State::Uncertain | State::InFlight if !self.resend_uncertain => {
+                    let line = line.with(
+                        RowOutcome::Uncertain,
+                        "may have reached the service in an earlier run (its call got no \
+                         answer); not sent again: --resend-uncertain sends it",
+                    );
+                    self.call_failed = true;
+                    self.finish(sequence, line)?;
+                    return Ok(None);
+                }
+                _ => {}
             }
         }
-        let index = self.next_index;
-        self.next_index += 1;
-        self.pending.insert(
-            index,
-            Pending {
-                sequence,
-                fingerprint,
-                line,
-                announced: false,
-            },
-        );
+        let index = self.pending.push(Pending {
+            sequence,
+            fingerprint,
+            line,
+            announced: false,
+        });
         Ok(Some((index, message)))
     }
 
     fn handle(&mut self, step: Step) -> Result<(), Fatal> {
         match step {
-            Step::CallStarting(messages) => {
-                if let Some(journal) = &mut self.journal {
+            Step::CallStarting { call, messages } => {
+                if let Some(journal) = &self.journal {
                     let rows: Vec<_> = messages
                         .iter()
-                        .filter_map(|index| self.pending.get(index))
+                        .filter_map(|index| self.pending.get(*index))
                         .map(|pending| {
                             (
                                 pending.line.row,
@@ -191,30 +290,31 @@ impl Job {
                             )
                         })
                         .collect();
-                    journal.in_flight(&rows).map_err(Fatal::usage_of)?;
+                    let number = journal.in_flight(&rows).map_err(Fatal::usage_of)?;
+                    self.calls.insert(call, number);
                 }
                 // Only once the journal says so: if it cannot, the call is never written.
-                for index in &messages {
+                for index in messages {
                     if let Some(pending) = self.pending.get_mut(index) {
                         pending.announced = true;
                     }
                 }
                 Ok(())
             }
-            Step::CallReleased(messages) => {
-                for index in &messages {
+            Step::CallReleased { call, messages } => {
+                for index in messages {
                     if let Some(pending) = self.pending.get_mut(index)
                         && pending.announced
                     {
                         pending.announced = false;
-                        self.to_commit
-                            .push((pending.line.row, State::NotSent, None));
+                        let entry = pending.entry(State::NotSent, None);
+                        self.to_commit.push(entry);
                     }
                 }
-                self.commit()
+                self.finish_call(call)
             }
             Step::Outcome(outcome) => {
-                let Some(pending) = self.pending.remove(&outcome.index) else {
+                let Some(pending) = self.pending.remove(outcome.index) else {
                     return Ok(());
                 };
                 let MessageOutcome {
@@ -225,11 +325,8 @@ impl Job {
                 if self.journal.is_some() && pending.announced {
                     let state = match &outcome {
                         Outcome::Accepted => Some(State::Accepted),
-                        Outcome::Rejected {
-                            by: RejectedBy::Service,
-                            ..
-                        } => Some(State::Rejected),
-                        Outcome::Rejected { .. } => None,
+                        // (A row in a call is only ever rejected by the service.)
+                        Outcome::Rejected { .. } => Some(State::Rejected),
                         Outcome::NotSent { reason } if reason.may_have_reached_service() => {
                             Some(State::Uncertain)
                         }
@@ -242,7 +339,7 @@ impl Job {
                             }
                             _ => None,
                         };
-                        self.to_commit.push((pending.line.row, state, failures));
+                        self.to_commit.push(pending.entry(state, failures));
                     }
                 }
                 if let Outcome::NotSent { reason } = &outcome
@@ -260,17 +357,29 @@ impl Job {
                 }
                 self.finish(pending.sequence, line)
             }
-            Step::CallFinished => self.commit(),
+            Step::CallFinished { call } => self.finish_call(call),
         }
     }
 
+    /// Call `call` (the library's number) is over: commits the outcomes so far with its end.
+    fn finish_call(&mut self, call: usize) -> Result<(), Fatal> {
+        if let Some(number) = self.calls.remove(&call) {
+            self.finished_calls.push(number);
+        }
+        self.commit()
+    }
+
+    /// Queues the outcomes so far and the calls finished to be committed.
     fn commit(&mut self) -> Result<(), Fatal> {
-        if let Some(journal) = &mut self.journal
-            && !self.to_commit.is_empty()
+        if let Some(journal) = &self.journal
+            && !(self.to_commit.is_empty() && self.finished_calls.is_empty())
         {
-            journal.record(&self.to_commit).map_err(Fatal::usage_of)?;
+            let rows = std::mem::take(&mut self.to_commit);
+            let finished = std::mem::take(&mut self.finished_calls);
+            journal.record(rows, finished).map_err(Fatal::usage_of)?;
         }
         self.to_commit.clear();
+        self.finished_calls.clear();
         Ok(())
     }
 
@@ -279,20 +388,25 @@ impl Job {
     }
 }
 
-fn changed(row: u64, state: State) -> Fatal {
+fn changed(line: &ReportRow, state: State) -> Fatal {
     let was = match state {
         State::Accepted => "accepted",
         _ => "possibly received by the service",
     };
+    let at = line
+        .line
+        .map(|at| format!(" (line {at})"))
+        .unwrap_or_default();
     Fatal::usage(format!(
-        "row {row} is not the row the journal recorded as {was}: the file changed, or the \
+        "row {}{at} is not the row the journal recorded as {was}: the file changed, or the \
          journal belongs to another file; nothing after it was read (use a new journal for a new \
-         file)"
+         file)",
+        line.row
     ))
 }
 
 /// Runs `dynmark send` (not `--dry-run`).
-pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
+pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fatal> {
     let service = Service::connect(args)?;
     let journal = args
         .journal
@@ -316,40 +430,74 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
             }
         ));
     }
+    let journal = journal
+        .map(Committer::start)
+        .transpose()
+        .map_err(Fatal::usage)?;
     let job = RefCell::new(Job {
         output,
         journal,
         resend_uncertain: args.resend_uncertain,
-        pending: HashMap::new(),
+        pending: PendingRows::default(),
         to_commit: Vec::new(),
+        calls: HashMap::new(),
+        finished_calls: Vec::new(),
         next_sequence: 0,
-        next_index: 0,
         call_failed: false,
         fatal: None,
     });
     // Rows are read and parsed on a thread of their own, a bounded channel ahead of the send:
     // a slow input (a pipe) never blocks the calls in flight, and the library sends what it
     // has when the input makes it wait.
-    let (sender, mut received) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let per_handover = if rows.is_regular_file() {
+        ROWS_PER_HANDOVER
+    } else {
+        1
+    };
+    let (sender, mut received) =
+        tokio::sync::mpsc::channel::<Vec<_>>((READ_AHEAD / per_handover).max(1));
+    let with_journal = args.journal.is_some();
     std::thread::Builder::new()
         .name("dynmark-rows".into())
         .spawn(move || {
+            let mut batch = Vec::with_capacity(per_handover);
             for row in rows {
-                if sender.blocking_send(row).is_err() {
-                    break;
+                batch.push(row.map(|row| ReadRow::of(row, with_journal)));
+                if batch.len() == per_handover
+                    && sender
+                        .blocking_send(std::mem::replace(
+                            &mut batch,
+                            Vec::with_capacity(per_handover),
+                        ))
+                        .is_err()
+                {
+                    return;
                 }
+            }
+            if !batch.is_empty() {
+                let _ = sender.blocking_send(batch);
             }
         })
         .map_err(|e| Fatal::usage(format!("cannot start the reading thread: {e}")))?;
+    // Rows handed over and not yet taken.
+    let mut taken_in = std::collections::VecDeque::new();
     let input = futures_util::stream::poll_fn(|cx| {
         loop {
             if job.borrow().fatal.is_some() {
                 return Poll::Ready(None);
             }
-            let row = match ready!(received.poll_recv(cx)) {
-                None => return Poll::Ready(None),
-                Some(Ok(row)) => row,
-                Some(Err(error)) => {
+            if taken_in.is_empty() {
+                match ready!(received.poll_recv(cx)) {
+                    None => return Poll::Ready(None),
+                    Some(batch) => taken_in.extend(batch),
+                }
+            }
+            let Some(row) = taken_in.pop_front() else {
+                continue;
+            };
+            let row = match row {
+                Ok(row) => row,
+                Err(error) => {
                     job.borrow_mut().fatal = Some(Fatal::usage_of(error));
                     return Poll::Ready(None);
                 }
@@ -375,14 +523,25 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
     // and say so (unless the file itself failed).
     if job.fatal.is_none() {
         let reason = if stop.is_stopped() {
-            "not sent: the run was stopped (Ctrl-C) before it was read"
+            "not sent: the run was stopped (Ctrl-C) before its turn"
         } else {
             "not sent: an earlier call stopped the run (see the rows that failed)"
         };
-        while let Some(row) = received.recv().await {
+        let mut rest = std::mem::take(&mut taken_in);
+        loop {
+            let row = match rest.pop_front() {
+                Some(row) => row,
+                None => match received.recv().await {
+                    Some(batch) => {
+                        rest.extend(batch);
+                        continue;
+                    }
+                    None => break,
+                },
+            };
             match row.map_err(Fatal::usage_of).and_then(|row| job.admit(row)) {
                 Ok(Some((index, _))) => {
-                    if let Some(pending) = job.pending.remove(&index) {
+                    if let Some(pending) = job.pending.remove(index) {
                         let line = pending.line.with(RowOutcome::NotSent, reason);
                         job.finish(pending.sequence, line)?;
                     }
@@ -396,8 +555,7 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
         }
     }
     // Anything still waiting had no outcome: it may have been on its way.
-    let mut left: Vec<_> = job.pending.drain().map(|(_, p)| p).collect();
-    left.sort_by_key(|p| p.sequence);
+    let left: Vec<_> = job.pending.drain().collect();
     for pending in left {
         let (outcome, reason, state) = if pending.announced {
             (
@@ -414,11 +572,19 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: Stop) -> Result<u8, Fatal> {
         };
         if pending.announced {
             job.call_failed = true;
-            job.to_commit.push((pending.line.row, state, None));
+            let entry = pending.entry(state, None);
+            job.to_commit.push(entry);
         }
         job.finish(pending.sequence, pending.line.with(outcome, reason))?;
     }
+    // Their calls are settled: each row of them has its entry now.
+    job.finished_calls
+        .extend(job.calls.drain().map(|(_, number)| number));
     job.commit()?;
+    // Every outcome committed before the summary says so.
+    if let Some(journal) = job.journal.take() {
+        journal.finish().map_err(Fatal::usage_of)?;
+    }
     let summary = job.output.finish().map_err(Fatal::usage_of)?;
     println!("{summary}");
     if let Some(fatal) = job.fatal {

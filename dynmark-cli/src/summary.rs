@@ -178,7 +178,7 @@ mod tests {
     #[test]
     fn the_summary_counts_each_way_and_lists_uncertain_rows_as_ranges() {
         let mut summary = Summary::default();
-        let row = |n, outcome| ReportRow::new(n, None, None, None).with(outcome, "");
+        let row = |n, outcome| ReportRow::new(n, None, None, None, None).with(outcome, "");
         let mut accepted = row(1, RowOutcome::Accepted);
         accepted.encoding = Some("GSM-7");
         accepted.parts = Some(2);

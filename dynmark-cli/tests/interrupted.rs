@@ -137,12 +137,34 @@ fn killed_mid_job_then_run_again_every_row_is_accepted_once_except_the_uncertain
     }
 }
 
+/// How many rows the journal at `path` has in each state.
+fn journal_states(path: &std::path::Path) -> HashMap<String, usize> {
+    let connection = rusqlite::Connection::open(path).expect("the journal opens");
+    let calls_in_flight: i64 = connection
+        .query_row("SELECT COUNT(*) FROM calls WHERE done = 0", [], |r| {
+            r.get(0)
+        })
+        .expect("calls");
+    assert_eq!(calls_in_flight, 0, "every call of the run was settled");
+    let mut statement = connection
+        .prepare("SELECT state, COUNT(*) FROM row_states GROUP BY state")
+        .expect("query");
+    statement
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+        })
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("states")
+}
+
 #[test]
-fn ctrl_c_stops_gracefully_and_the_journal_and_report_are_complete() {
+fn ctrl_c_stops_gracefully_no_call_starts_after_it_and_the_journal_and_report_are_complete() {
     const ROWS: usize = 5_000;
     let sandbox = Sandbox::start().expect("sandbox");
-    for _ in 0..8 {
-        sandbox.inject(Fault::Delay(Duration::from_millis(200)));
+    // Every call of the first run answers slowly: one at a time, each 400 ms.
+    for _ in 0..20 {
+        sandbox.inject(Fault::Delay(Duration::from_millis(400)));
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("rows.csv");
@@ -154,6 +176,8 @@ fn ctrl_c_stops_gracefully_and_the_journal_and_report_are_complete() {
         &[
             "send".as_ref(),
             "--quiet".as_ref(),
+            "--calls-in-flight".as_ref(),
+            "1".as_ref(),
             "--journal".as_ref(),
             journal.as_os_str(),
             "--report".as_ref(),
@@ -161,7 +185,12 @@ fn ctrl_c_stops_gracefully_and_the_journal_and_report_are_complete() {
             file.as_os_str(),
         ],
     );
+    // Call 2 is recorded by the sandbox before its answer, 400 ms later: it is the one call in
+    // flight, and the next one (its rows already taken and serialized) waits for it.
     wait_for_calls(&sandbox, 2, &mut child);
+    std::thread::sleep(Duration::from_millis(100));
+    let calls_at_signal = sandbox.calls().len();
+    assert_eq!(calls_at_signal, 2);
     let interrupted = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -170,20 +199,41 @@ fn ctrl_c_stops_gracefully_and_the_journal_and_report_are_complete() {
     let status = child.wait().expect("exits");
     assert_eq!(status.code(), Some(130));
 
-    // The calls in flight finished: what the sandbox took is exactly what the report says.
+    // No call started after the signal: the one in flight finished, nothing after it.
+    let calls = sandbox.calls();
+    assert_eq!(calls.len(), calls_at_signal, "a call started after Ctrl-C");
+    // (The first call may carry fewer rows: it goes with what has been read when nothing is in
+    // flight.)
+    let sent: usize = calls.iter().map(|call| call.messages).sum();
+    assert!(sent > 0 && sent <= 500, "{sent}");
+    assert_eq!(sandbox.accepted().len(), sent);
+
+    // The journal says exactly that: what went out is accepted, nothing uncertain, the rows of
+    // the call that was about to go (announced, then released) not sent.
+    let states = journal_states(&journal);
+    assert_eq!(
+        states.get("accepted").copied().unwrap_or(0),
+        sent,
+        "{states:?}"
+    );
+    assert_eq!(states.get("uncertain"), None, "{states:?}");
+    assert_eq!(states.get("inFlight"), None, "{states:?}");
+
+    // The report has every row of the file: the accepted ones, and every other not sent
+    // (taken by the send and stopped, or never taken), each saying why.
     let lines = report_lines(&report);
     assert_eq!(lines.len(), ROWS);
-    let accepted: Vec<_> = lines
+    let accepted: Vec<u64> = lines
         .iter()
         .filter(|l| l["outcome"] == "accepted")
+        .map(|l| l["row"].as_u64().expect("row"))
         .collect();
-    assert_eq!(accepted.len(), sandbox.accepted().len());
-    assert!(accepted.len() < ROWS);
-    assert!(
-        lines
-            .iter()
-            .all(|l| l["outcome"] == "accepted" || l["outcome"] == "notSent")
-    );
+    assert_eq!(accepted, (1..=sent as u64).collect::<Vec<u64>>());
+    for line in &lines[sent..] {
+        assert_eq!(line["outcome"], "notSent", "{line}");
+        let reason = line["reason"].as_str().expect("a reason");
+        assert!(reason.contains("stop"), "{reason}");
+    }
 
     // Run again: the rest goes, nothing twice.
     let output = dynmark_for(&sandbox)
@@ -192,8 +242,19 @@ fn ctrl_c_stops_gracefully_and_the_journal_and_report_are_complete() {
         .arg(&file)
         .output()
         .expect("runs");
-    assert_eq!(output.status.code(), Some(0), "{:?}", texts(&output));
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.starts_with(&format!(
+            "{ROWS} rows: {ROWS} accepted ({sent} in an earlier run), 0 rejected, 0 not sent"
+        )),
+        "{stdout}"
+    );
     let counts = acceptances(&sandbox);
     assert_eq!(counts.len(), ROWS);
     assert!(counts.values().all(|&count| count == 1));
+    assert_eq!(
+        journal_states(&journal).get("accepted").copied(),
+        Some(ROWS)
+    );
 }

@@ -181,11 +181,11 @@ fn check_says_what_is_wrong_with_each_row_and_exits_1_when_a_row_is_invalid() {
     assert_eq!(lines.len(), 10);
     assert_eq!(
         lines[0],
-        "row,to,clientRef,outcome,encoding,parts,failures,reason"
+        "row,line,to,clientRef,outcome,encoding,parts,failures,reason"
     );
-    assert_eq!(lines[1], "1,447700900000,Your reference,valid,GSM-7,1,,");
+    assert_eq!(lines[1], "1,,447700900000,Your reference,valid,GSM-7,1,,");
     assert!(
-        lines[6].starts_with("6,447979080215,no originator,invalid,GSM-7,1,from: "),
+        lines[6].starts_with("6,,447979080215,no originator,invalid,GSM-7,1,from: "),
         "{}",
         lines[6]
     );
@@ -308,6 +308,65 @@ fn a_file_with_a_bom_and_crlf_lines_is_read_as_any_other() {
     let lines = report_lines(&report);
     assert_eq!(lines[1]["clientRef"], "b");
     assert_eq!(lines[1]["to"], "447700900111");
+}
+
+#[test]
+fn each_report_row_and_problem_names_the_line_of_the_input_it_came_from() {
+    let sandbox = Sandbox::start().expect("sandbox");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Blank lines are not rows: row 2 is on line 4, row 3 on line 7.
+    let input = "{\"to\":\"447700900000\",\"from\":\"Example\",\"body\":\"one\"}\n\n\n\
+                 {\"to\":\"447700900111\",\"from\":\"\",\"body\":\"two\"}\n\r\n\n\
+                 {\"to\":\"447700900222\",\"from\":\"Example\",\"body\":\"three\"}\n";
+    let report = dir.path().join("report.jsonl");
+    let output = dynmark_for(&sandbox)
+        .args(["send", "-", "--report"])
+        .arg(&report)
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    let lines = report_lines(&report);
+    let rows: Vec<_> = lines
+        .iter()
+        .map(|l| (l["row"].clone(), l["line"].clone(), l["outcome"].clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (json!(1), json!(1), json!("accepted")),
+            (json!(2), json!(4), json!("rejected")),
+            (json!(3), json!(7), json!("accepted")),
+        ]
+    );
+    assert!(
+        stderr.contains("row 2 (line 4, to 447700900111): rejected by the client: from: "),
+        "{stderr}"
+    );
+
+    // JSON Lines to a CSV report: the line beside the row. (A CSV input has no line: the csv
+    // reader cannot say where a record starts after blank lines or CRLF ends.)
+    let report = dir.path().join("check.csv");
+    let output = dynmark()
+        .args(["check", "-", "--report"])
+        .arg(&report)
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{:?}", texts(&output));
+    let report = std::fs::read_to_string(&report).expect("report");
+    let lines: Vec<&str> = report.lines().collect();
+    assert!(
+        lines[2].starts_with("2,4,447700900111,,invalid,"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("3,7,447700900222,,valid,"),
+        "{}",
+        lines[3]
+    );
 }
 
 #[test]

@@ -1,10 +1,11 @@
 //! CSV: a header row naming message fields (any case), then one message per row.
 
+use std::borrow::Cow;
 use std::io::Read;
 
 use dynmark_api::ValidationFailure;
 
-use super::values::{Defaults, RowFields, Unreadable, cell_value};
+use super::values::{Defaults, FieldValue, RowFields, Unreadable, cell_value};
 use super::{InputError, Row};
 use crate::fields::{Field, Fields};
 
@@ -87,20 +88,17 @@ impl CsvRows {
         let mut row = RowFields::new();
         for (field, text) in self.columns.iter().zip(self.record.iter()) {
             match cell_value(field, text) {
-                Ok(value) => {
-                    row.fields.insert(field.name.clone(), value);
-                }
+                Ok(Some(value)) => row.set(&field.name, value),
+                Ok(None) => {}
                 Err(failure) => {
-                    row.fields.insert(
-                        field.name.clone(),
-                        serde_json::Value::String(text.to_owned()),
-                    );
+                    row.set(&field.name, FieldValue::Text(Cow::Borrowed(text)));
                     row.failures.push(failure);
                 }
             }
         }
         Row {
             number: self.rows,
+            line: None,
             content: row.into_message(&self.fields, &self.defaults),
         }
     }
@@ -122,38 +120,45 @@ impl Iterator for CsvRows {
                 self.rows += 1;
                 Some(Ok(self.row()))
             }
-            Err(error) => match error.kind() {
-                csv::ErrorKind::UnequalLengths { len, .. } => {
-                    self.rows += 1;
-                    let details = format!(
-                        "the row has {len} {}, the header {}",
-                        if *len == 1 { "cell" } else { "cells" },
-                        self.columns.len()
-                    );
-                    Some(Ok(self.unreadable(details)))
-                }
-                csv::ErrorKind::Utf8 { err, .. } => {
-                    self.rows += 1;
-                    let details = format!("cell {} is not UTF-8 text", err.field() + 1);
-                    Some(Ok(self.unreadable(details)))
-                }
-                _ => {
-                    self.done = true;
-                    Some(Err(InputError::Read {
-                        name: self.name.clone(),
-                        row: self.rows,
-                        source: into_io(error),
-                    }))
-                }
-            },
+            Err(error) => self.error(error),
         }
     }
 }
 
 impl CsvRows {
+    /// A record that could not be read: a row with its failure when the rest of the file can
+    /// still be read, else the end.
+    fn error(&mut self, error: csv::Error) -> Option<Result<Row, InputError>> {
+        match error.kind() {
+            csv::ErrorKind::UnequalLengths { len, .. } => {
+                self.rows += 1;
+                let details = format!(
+                    "the row has {len} {}, the header {}",
+                    if *len == 1 { "cell" } else { "cells" },
+                    self.columns.len()
+                );
+                Some(Ok(self.unreadable(details)))
+            }
+            csv::ErrorKind::Utf8 { err, .. } => {
+                self.rows += 1;
+                let details = format!("cell {} is not UTF-8 text", err.field() + 1);
+                Some(Ok(self.unreadable(details)))
+            }
+            _ => {
+                self.done = true;
+                Some(Err(InputError::Read {
+                    name: self.name.clone(),
+                    row: self.rows,
+                    source: into_io(error),
+                }))
+            }
+        }
+    }
+
     fn unreadable(&self, details: String) -> Row {
         Row {
             number: self.rows,
+            line: None,
             content: Err(Unreadable {
                 to: None,
                 client_ref: None,

@@ -1,11 +1,12 @@
 //! JSON Lines: one message object per line, members named as the spec names the fields (any
 //! case). Blank lines are skipped; each other line is a row.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use serde_json::Value;
 
-use super::values::{Defaults, RowFields, Unreadable, json_value};
+use super::values::{Defaults, FieldValue, RowFields, Unreadable, json_value};
 use super::{InputError, Row};
 use crate::fields::Fields;
 
@@ -15,6 +16,8 @@ pub struct JsonLines {
     fields: Fields,
     defaults: Defaults,
     line: Vec<u8>,
+    /// Lines read so far (blank ones too).
+    lines: u64,
     rows: u64,
     done: bool,
 }
@@ -32,6 +35,7 @@ impl JsonLines {
             fields,
             defaults,
             line: Vec::new(),
+            lines: 0,
             rows: 0,
             done: false,
         }
@@ -74,12 +78,19 @@ impl JsonLines {
                 );
                 continue;
             };
-            match json_value(field, value.clone()) {
-                Ok(value) => {
-                    row.fields.insert(field.name.clone(), value);
-                }
+            // What a bad value was, as far as a report can show it (its text, if it was text).
+            let text = match &value {
+                Value::String(text) => Some(text.clone()),
+                _ => None,
+            };
+            match json_value(field, value) {
+                Ok(Some(value)) => row.set(&field.name, value),
+                Ok(None) => row.unset(&field.name),
                 Err(failure) => {
-                    row.fields.insert(field.name.clone(), value);
+                    match text {
+                        Some(text) => row.set(&field.name, FieldValue::Text(Cow::Owned(text))),
+                        None => row.unset(&field.name),
+                    }
                     row.failures.push(failure);
                 }
             }
@@ -97,6 +108,7 @@ impl Iterator for JsonLines {
             match self.reader.read_until(b'\n', &mut self.line) {
                 Ok(0) => self.done = true,
                 Ok(_) => {
+                    self.lines += 1;
                     let text = self.line.trim_ascii();
                     if text.is_empty() {
                         continue;
@@ -104,6 +116,7 @@ impl Iterator for JsonLines {
                     self.rows += 1;
                     return Some(Ok(Row {
                         number: self.rows,
+                        line: Some(self.lines),
                         content: self.row(text),
                     }));
                 }

@@ -25,6 +25,10 @@ pub use values::{Defaults, Unreadable};
 pub struct Row {
     /// Its number: 1 for the first data row.
     pub number: u64,
+    /// The line of the file it is on, from 1, in JSON Lines (blank lines make it differ from
+    /// the row's number). `None` in CSV: the csv reader places a record where the previous one
+    /// ended (before blank lines, and before the LF of a CRLF), so its line would be wrong.
+    pub line: Option<u64>,
     /// The message it makes, or why it makes none.
     pub content: Result<Message, Unreadable>,
 }
@@ -193,6 +197,7 @@ impl Source {
 /// The rows of a file, one at a time.
 pub struct Rows {
     inner: Inner,
+    regular_file: bool,
 }
 
 enum Inner {
@@ -249,7 +254,20 @@ impl Rows {
                 Inner::JsonLines(json_lines::JsonLines::new(reader, name, fields, defaults))
             }
         };
-        Ok(Rows { inner })
+        let regular_file = match source {
+            Source::Path(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+            Source::Stdin => false,
+        };
+        Ok(Rows {
+            inner,
+            regular_file,
+        })
+    }
+
+    /// Whether the rows come from a regular file (not a pipe, a terminal or standard input): a
+    /// read from it never waits for someone to write.
+    pub fn is_regular_file(&self) -> bool {
+        self.regular_file
     }
 }
 
