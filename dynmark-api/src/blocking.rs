@@ -2,8 +2,10 @@
 //! `async`; switch by changing one import.
 //!
 //! A thin shell over the async client, in reqwest's own blocking design: each client runs one
-//! tokio runtime on one thread of its own, and the calling thread hands each call's request
-//! over a channel and waits for its result. So the client's `timeout` covers the whole call,
+//! tokio runtime on one thread of its own, and the calling thread hands each call (its
+//! messages with it) over a channel and gets it back settled: the request built (unless the
+//! calling thread built it while waiting), sent, and the answer read there. So the client's
+//! `timeout` covers the whole call,
 //! from connecting to the answer's last byte, as for the async client. Everything else is the
 //! [`protocol`](crate::protocol) core. It may be used from inside an async runtime as well (it
 //! then blocks that thread).
@@ -224,7 +226,8 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
 
     /// Hands call `call` to the runtime thread, which builds its request (unless prepared
     /// already), performs it and settles it; the settled call comes back on `results`. The
-    /// handle aborts it. `Err`: there is no runtime thread, nothing was handed over.
+    /// handle aborts it. `Err`: there is no runtime thread, nothing was handed over; `Ok(None)`:
+    /// the thread stopped as the call was handed over (its reply says so).
     fn start<Op>(
         &self,
         call: LentCall<Op>,
@@ -238,7 +241,7 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
-        let Some(jobs) = &self.inner.jobs else {
+        let Some(jobs) = self.inner.jobs.as_ref().filter(|jobs| !jobs.is_closed()) else {
             return Err(Box::new(call));
         };
         let reply = Reply::<Op> {
@@ -401,6 +404,11 @@ where
             if self.stop.is_stopped() {
                 self.batch.stop();
             }
+            // The consumer has seen these calls' `CallStarting`: hand them over now, unless no
+            // call may start any more, the deadline first.
+            if !self.announced.is_empty() {
+                self.batch.handle_timeout(Instant::now());
+            }
             for call in std::mem::take(&mut self.announced) {
                 if self.batch.should_stop() {
                     self.batch.release_lent(call);
@@ -426,6 +434,17 @@ where
                     }
                 }
             }
+            // A call that ended frees its slot: take it in and lend the next call at once, so
+            // that its `CallStarting` goes out before the ended call's outcomes.
+            while let Ok((call, ended)) = self.results.try_recv() {
+                self.settle(call, ended);
+            }
+            let endpoint = self.client.inner.client.endpoint();
+            if self.batch.has_ready_call()
+                && let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now())
+            {
+                self.waiting.insert(call.index(), call);
+            }
             if let Some(event) = self.batch.poll_event() {
                 if let Event::CallStarting { call, .. } = &event
                     && let Some(call) = self.waiting.remove(call)
@@ -433,10 +452,6 @@ where
                     self.announced.push(call);
                 }
                 return Some(event);
-            }
-            if let Ok((call, ended)) = self.results.try_recv() {
-                self.settle(call, ended);
-                continue;
             }
             let draining = self.account_for_all && self.batch.should_stop();
             if !self.input_done && (self.batch.wants_items() || draining) {

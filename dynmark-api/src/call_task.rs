@@ -86,7 +86,10 @@ where
         // Nothing was sent.
         Err(error) => (Err(error), 0),
     };
-    Some(guard.call.take()?.settle(result, attempts))
+    // The answer is read into outcomes while the guard still holds the call, so that a panic
+    // there (an operation's own `ItemOutcome`, say) still hands its items back.
+    let verdict = guard.call.as_ref()?.judge(result, attempts);
+    Some(guard.call.take()?.settled(verdict))
 }
 
 /// Settles call `call`, whose task ended without doing so, from the call its guard handed
@@ -102,8 +105,9 @@ pub(crate) fn settle_returned<Op: BatchOperation>(
             lent.settle(Err(CallError::panicked(payload)), 1)
         }
         (Some(lent), TaskEnded::Dropped) => lent.settle(Err(CallError::NotRecorded), 1),
-        // Its items went into settling it, and that panicked: a bug of ours, not a failure of
-        // the call; it surfaces here rather than leaving the send waiting forever.
+        // The guard gives the call up only to move its items beside their outcomes, which
+        // cannot panic; should it have, it surfaces here rather than leaving the send waiting
+        // forever.
         (None, TaskEnded::Panicked(payload)) => std::panic::resume_unwind(payload),
         // A task is dropped only at an await, and its call is held across one only by its
         // guard, which hands it back.

@@ -193,13 +193,31 @@ where
                 self.batch.stop();
             }
             // The consumer has seen these calls' `CallStarting`: write them now, unless no
-            // call may start any more (then they were never sent).
+            // call may start any more (then they were never sent), the deadline first.
+            if !self.announced.is_empty() {
+                self.batch.handle_timeout(Instant::now());
+            }
             for call in std::mem::take(&mut self.announced) {
                 if self.batch.should_stop() {
                     self.batch.release_lent(call);
                 } else {
                     self.spawn(call);
                 }
+            }
+            // A call that ended frees its slot: take it in and lend the next call at once, so
+            // that its `CallStarting` goes out before the ended call's outcomes.
+            while let Poll::Ready(Some((call, ended))) = self.tasks.poll_next_unpin(cx) {
+                let settled = match ended {
+                    Ok(settled) => settled,
+                    Err(ended) => settle_returned(&self.returned, call, ended),
+                };
+                self.batch.record_settled(settled);
+            }
+            let endpoint = &self.client.settings().endpoint;
+            if self.batch.has_ready_call()
+                && let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now())
+            {
+                self.waiting.insert(call.index(), call);
             }
             if let Some(event) = self.batch.poll_event() {
                 if let Event::CallStarting { call, .. } = &event
@@ -208,14 +226,6 @@ where
                     self.announced.push(call);
                 }
                 return Poll::Ready(Some(event));
-            }
-            if let Poll::Ready(Some((call, ended))) = self.tasks.poll_next_unpin(cx) {
-                let settled = match ended {
-                    Ok(settled) => settled,
-                    Err(ended) => settle_returned(&self.returned, call, ended),
-                };
-                self.batch.record_settled(settled);
-                continue;
             }
             let mut input_pending = false;
             let draining = self.account_for_all && self.batch.should_stop();

@@ -57,8 +57,9 @@ pub struct Call {
     pub request: HttpRequest,
 }
 
-/// What a [`Batch`] has to say, in the order it happened: drain with
-/// [`Batch::poll_event`].
+/// What a [`Batch`] has to say: drain with [`Batch::poll_event`]. They come in the order they
+/// happened, but that [`CallStarting`](Event::CallStarting) and
+/// [`CallReleased`](Event::CallReleased) go before outcomes not taken yet.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Event<T> {
@@ -89,7 +90,7 @@ pub enum Event<T> {
         failure: Option<CallError>,
     },
     /// Call `call`, announced with [`CallStarting`](Event::CallStarting), was handed back
-    /// ([`Batch::release`]) without being sent: its items are not in flight any more (they
+    /// ([`Batch::release`], [`Batch::release_lent`]) without being sent: its items are not in flight any more (they
     /// go in a later call, or are reported not sent).
     CallReleased {
         /// The call's number.
@@ -109,14 +110,15 @@ impl<T> Event<T> {
     }
 }
 
-/// The events not taken yet, in order, but for a call about to start: its
-/// [`CallStarting`](Event::CallStarting) goes before the outcomes still waiting, so that a shell
-/// writes its request at once instead of after them. A settled call's outcomes wait as the one
-/// `Vec` they came in, so that queueing them moves nothing.
+/// The events not taken yet, in order, but that the events saying which items are in flight
+/// ([`CallStarting`](Event::CallStarting), [`CallReleased`](Event::CallReleased), in their own
+/// order) go before the outcomes still waiting, so that a shell writes a new call's request at
+/// once instead of after them. A settled call's outcomes wait as one [`CallOutcomes`], so that
+/// queueing them moves nothing.
 #[derive(Debug)]
 struct EventQueue<T> {
-    /// The `CallStarting`s not taken yet, in order.
-    starting: VecDeque<Event<T>>,
+    /// The `CallStarting`s and `CallReleased`s not taken yet, in order.
+    in_flight: VecDeque<Event<T>>,
     queue: VecDeque<Queued<T>>,
     /// How many events wait.
     len: usize,
@@ -131,7 +133,7 @@ enum Queued<T> {
 impl<T> Default for EventQueue<T> {
     fn default() -> Self {
         EventQueue {
-            starting: VecDeque::new(),
+            in_flight: VecDeque::new(),
             queue: VecDeque::new(),
             len: 0,
         }
@@ -142,7 +144,9 @@ impl<T> EventQueue<T> {
     fn push(&mut self, event: Event<T>) {
         self.len += 1;
         match event {
-            Event::CallStarting { .. } => self.starting.push_back(event),
+            Event::CallStarting { .. } | Event::CallReleased { .. } => {
+                self.in_flight.push_back(event);
+            }
             event => self.queue.push_back(Queued::One(event)),
         }
     }
@@ -155,9 +159,9 @@ impl<T> EventQueue<T> {
     }
 
     fn pop(&mut self) -> Option<Event<T>> {
-        if let Some(starting) = self.starting.pop_front() {
+        if let Some(event) = self.in_flight.pop_front() {
             self.len -= 1;
-            return Some(starting);
+            return Some(event);
         }
         loop {
             match self.queue.front_mut()? {
@@ -179,9 +183,9 @@ impl<T> EventQueue<T> {
         }
     }
 
-    /// The next event if it is an outcome and no `CallStarting` waits.
+    /// The next event if it is an outcome (no `CallStarting` or `CallReleased` waits).
     fn pop_outcome(&mut self) -> Option<MessageOutcome<T>> {
-        if !self.starting.is_empty() {
+        if !self.in_flight.is_empty() {
             return None;
         }
         loop {
@@ -562,7 +566,8 @@ impl<Op: BatchOperation> Batch<Op> {
 
     /// Takes back a call lent by [`poll_lent_call`](Self::poll_lent_call), settled: queues its
     /// items' outcomes and its [`CallFinished`](Event::CallFinished), as
-    /// [`record`](Self::record) does. A call not lent and in flight is ignored.
+    /// [`record`](Self::record) does. A call not in flight as a lent one is ignored (its items
+    /// are dropped without outcomes: a shell never has one).
     pub fn record_settled(&mut self, settled: SettledCall<Op::Item>) -> Flow {
         if let Some(InFlight::Lent(_)) = self.in_flight.get(&settled.call) {
             self.in_flight.remove(&settled.call);
@@ -582,6 +587,15 @@ impl<Op: BatchOperation> Batch<Op> {
             items: indices(&call.items),
         });
         self.take_back(call.items, call.request);
+    }
+
+    /// `true` when [`poll_lent_call`](Self::poll_lent_call) (or [`poll_call`](Self::poll_call))
+    /// may hand out a call: one is complete, a slot is free, the batch is not stopped (the
+    /// deadline aside: those check it).
+    pub(crate) fn has_ready_call(&self) -> bool {
+        self.halt.is_none()
+            && self.in_flight.len() < self.calls_in_flight
+            && !self.sealed.is_empty()
     }
 
     /// Uses a wait: builds the request of the next complete call, so that
@@ -744,10 +758,12 @@ impl<Op: BatchOperation> Batch<Op> {
         }
     }
 
-    /// The next event, in the order things happened, but that a call's
-    /// [`CallStarting`](Event::CallStarting) comes before the outcomes of earlier calls not
-    /// taken yet (so that its request goes out at once). A call's own outcomes and its
-    /// [`CallFinished`](Event::CallFinished) always come after its `CallStarting`.
+    /// The next event, in the order things happened, but that the events saying which items
+    /// are in flight ([`CallStarting`](Event::CallStarting) and
+    /// [`CallReleased`](Event::CallReleased), kept in their own order) come before the
+    /// outcomes not taken yet, so that a new call's request goes out at once. A call's own
+    /// outcomes and its [`CallFinished`](Event::CallFinished) always come after its
+    /// `CallStarting`.
     pub fn poll_event(&mut self) -> Option<Event<Op::Item>> {
         self.events.pop()
     }
@@ -777,7 +793,9 @@ impl<Op: BatchOperation> Batch<Op> {
     /// flight fails with [`CallError::NotRecorded`] (its items may have reached the service),
     /// and every item not in a started call is [`Unfinished`](NotSentReason::Unfinished)
     /// (unless the batch was already stopped). A lent call stays in flight until the shell
-    /// settles it ([`LentCall::settle`]). Take the events afterwards.
+    /// gives it back ([`record_settled`](Self::record_settled) of its
+    /// [`LentCall::settle`], or [`release_lent`](Self::release_lent)). Take the events
+    /// afterwards.
     pub fn finish(&mut self) {
         self.halt(Halt::Unfinished);
         self.input_ended = true;
@@ -842,7 +860,29 @@ impl<Op: BatchOperation> LentCall<Op> {
         result: Result<ItemResults<Op::ItemResult>, CallError>,
         attempts: u32,
     ) -> SettledCall<Op::Item> {
-        settle::<Op>(self.index, self.items, result, attempts, &self.redactor)
+        let verdict = self.judge(result, attempts);
+        self.settled(verdict)
+    }
+
+    /// The first half of [`settle`](Self::settle): what the answer says of each item, the
+    /// items left in the call.
+    pub(crate) fn judge(
+        &self,
+        result: Result<ItemResults<Op::ItemResult>, CallError>,
+        attempts: u32,
+    ) -> Verdict {
+        judge::<Op>(
+            self.index,
+            self.items.len(),
+            result,
+            attempts,
+            &self.redactor,
+        )
+    }
+
+    /// The second half of [`settle`](Self::settle): the items beside their outcomes.
+    pub(crate) fn settled(self, verdict: Verdict) -> SettledCall<Op::Item> {
+        verdict.with_items(self.items)
     }
 }
 
@@ -915,11 +955,55 @@ fn settle<Op: BatchOperation>(
     attempts: u32,
     redactor: &Redactor,
 ) -> SettledCall<Op::Item> {
-    let indices = indices(&items);
+    let verdict = judge::<Op>(call, items.len(), result, attempts, redactor);
+    verdict.with_items(items)
+}
+
+/// What a call's answer says of each of its items, worked out without the items (so that a
+/// panic while working it out leaves them where they were).
+#[derive(Debug)]
+pub(crate) struct Verdict {
+    call: usize,
+    outcomes: Vec<Outcome>,
+    noted: Vec<(usize, Vec<crate::ValidationFailure>)>,
+    unreadable: Vec<(usize, UnreadableResult)>,
+    attempts: u32,
+    failure: Option<CallError>,
+}
+
+impl Verdict {
+    /// The call settled: its items beside their outcomes (moves nothing, cannot fail).
+    fn with_items<T>(self, items: Vec<(usize, T)>) -> SettledCall<T> {
+        debug_assert_eq!(self.outcomes.len(), items.len(), "one outcome per item");
+        SettledCall {
+            call: self.call,
+            indices: indices(&items),
+            outcomes: CallOutcomes {
+                call: self.call,
+                items: items.into_iter(),
+                outcomes: self.outcomes.into_iter(),
+                noted: self.noted.into_iter().peekable(),
+                unreadable: self.unreadable.into_iter().peekable(),
+                position: 0,
+            },
+            attempts: self.attempts,
+            failure: self.failure,
+        }
+    }
+}
+
+/// The outcome of each of the `items` items of call `call`, from what the call came to.
+fn judge<Op: BatchOperation>(
+    call: usize,
+    items: usize,
+    result: Result<ItemResults<Op::ItemResult>, CallError>,
+    attempts: u32,
+    redactor: &Redactor,
+) -> Verdict {
     let mut noted = Vec::new();
     let mut unreadable = Vec::new();
     let (outcomes, failure) = match result {
-        Ok(results) if results.len() == items.len() => {
+        Ok(results) if results.len() == items => {
             let outcomes = results
                 .into_iter()
                 .enumerate()
@@ -947,24 +1031,18 @@ fn settle<Op: BatchOperation>(
         }
         Ok(results) => {
             let error = CallError::ResultCount {
-                sent: items.len(),
+                sent: items,
                 received: results.len(),
             };
-            (failed::<Op>(call, items.len(), &error), Some(error))
+            (failed::<Op>(call, items, &error), Some(error))
         }
-        Err(error) => (failed::<Op>(call, items.len(), &error), Some(error)),
+        Err(error) => (failed::<Op>(call, items, &error), Some(error)),
     };
-    SettledCall {
+    Verdict {
         call,
-        indices,
-        outcomes: CallOutcomes {
-            call,
-            items: items.into_iter(),
-            outcomes: outcomes.into_iter(),
-            noted: noted.into_iter().peekable(),
-            unreadable: unreadable.into_iter().peekable(),
-            position: 0,
-        },
+        outcomes,
+        noted,
+        unreadable,
         attempts,
         failure,
     }

@@ -93,6 +93,14 @@ impl<T> Collector<T> {
         if let Some(result) = outcome.unreadable_result {
             self.unreadable_results.push((index, result));
         }
+        if let (Some(message), Some(slot)) =
+            (self.messages.get_mut(index), self.outcomes.get_mut(index))
+        {
+            // A second outcome for one item (events given twice): the later one stands.
+            *message = outcome.message;
+            *slot = outcome.outcome;
+            return;
+        }
         if index != self.messages.len() {
             self.early.insert(index, (outcome.message, outcome.outcome));
             return;

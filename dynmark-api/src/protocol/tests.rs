@@ -1233,6 +1233,10 @@ enum Step {
     Wait(u64),
     /// Finish the batch now (the shell goes away).
     Finish,
+    /// Hand the in-flight call at this position back unsent.
+    Release(usize),
+    /// Build the next call's request ahead (`prepare`).
+    Prepare,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1266,6 +1270,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Stop),
         1 => (1u64..5).prop_map(Step::Wait),
         1 => Just(Step::Finish),
+        1 => any::<usize>().prop_map(Step::Release),
+        1 => Just(Step::Prepare),
     ]
 }
 
@@ -1296,6 +1302,49 @@ fn failure_of(kind: CallFailureKind) -> CallError {
             reason: "not sent".into(),
         },
     }
+}
+
+/// A lent call goes out before the outcomes of the call before it are taken: its
+/// `CallStarting` comes first, then the earlier call's outcomes and `CallFinished`.
+#[test]
+fn a_new_call_is_announced_before_the_outcomes_of_the_last_one() {
+    let endpoint = endpoint();
+    let mut messages = (0..4)
+        .map(|i| {
+            Message::to(format!("4477009{i:05}"))
+                .from("Example")
+                .body("Hello")
+        })
+        .collect::<Vec<_>>()
+        .into_iter();
+    let mut batch = Batch::<SendMessages>::new(options(2), 1);
+    batch.fill(&mut messages);
+    let mut first = batch.poll_lent_call(&endpoint, Instant::now()).unwrap();
+    assert!(matches!(
+        batch.poll_event(),
+        Some(Event::CallStarting { call: 0, .. })
+    ));
+    assert!(first.request(&endpoint).is_ok());
+    let results = vec![
+        Ok(MessageResult::to("x").successful(true)),
+        Ok(MessageResult::to("x").successful(true)),
+    ];
+    batch.record_settled(first.settle(Ok(results), 1));
+    // The next call, lent before the first one's outcomes are taken, is announced first.
+    let second = batch.poll_lent_call(&endpoint, Instant::now()).unwrap();
+    assert_eq!(second.index(), 1);
+    let events: Vec<String> = std::iter::from_fn(|| batch.poll_event())
+        .map(|event| match event {
+            Event::CallStarting { call, .. } => format!("starting {call}"),
+            Event::Outcome(outcome) => format!("outcome {}", outcome.index),
+            Event::CallFinished { call, .. } => format!("finished {call}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        events,
+        ["starting 1", "outcome 0", "outcome 1", "finished 0"]
+    );
 }
 
 /// A call handed out to the model's shell: held by the batch, or lent with its items.
@@ -1354,6 +1403,8 @@ proptest! {
         // may have reached the service without a readable result).
         let mut carried: Vec<Option<(usize, Option<bool>)>> = vec![None; total];
         let mut stopped = false;
+        let mut announced = std::collections::BTreeSet::new();
+        let mut in_flight_items = std::collections::BTreeSet::new();
         let mut steps = steps.into_iter();
         let mut given = 0;
         loop {
@@ -1373,14 +1424,34 @@ proptest! {
             while let Some(event) = batch.poll_event() {
                 match event {
                     Event::CallStarting { call, items } => {
+                        prop_assert!(announced.insert(call), "call {} announced twice", call);
                         for index in items {
+                            prop_assert!(!in_flight_items.contains(&index), "{} in two calls", index);
+                            in_flight_items.insert(index);
                             carried[index] = Some((call, None));
+                        }
+                    }
+                    Event::CallReleased { call, items } => {
+                        prop_assert!(announced.contains(&call));
+                        for index in items {
+                            prop_assert!(in_flight_items.remove(&index));
+                            carried[index] = None;
                         }
                     }
                     Event::Outcome(outcome) => {
                         let index = outcome.index;
                         prop_assert_eq!(&outcome.message.to, &format!("4477009{index:05}"));
                         prop_assert!(outcomes[index].is_none(), "two outcomes for {}", index);
+                        if let Some(call) = outcome.call {
+                            // A call's outcomes come after its `CallStarting` (a call that
+                            // could not be built has none: the model never builds one so).
+                            prop_assert!(announced.contains(&call), "outcome of {} before call {} started", index, call);
+                            prop_assert_eq!(carried[index].map(|(c, _)| c), Some(call));
+                        }
+                        // An unreadable result's detail lands on its own item.
+                        let unreadable_reason = matches!(outcome.outcome, Outcome::NotSent { reason: NotSentReason::UnreadableResult { .. } });
+                        prop_assert_eq!(outcome.unreadable_result.is_some(), unreadable_reason);
+                        in_flight_items.remove(&index);
                         given += 1;
                         outcomes[index] = Some(outcome);
                     }
@@ -1434,6 +1505,16 @@ proptest! {
                 Some(Step::Wait(secs)) => {
                     now += Duration::from_secs(secs);
                     batch.handle_timeout(now);
+                }
+                Some(Step::Release(at)) if !in_flight.is_empty() => {
+                    match in_flight.remove(at % in_flight.len()) {
+                        ShellCall::Held(call) => batch.release(call),
+                        ShellCall::Lent(call) => batch.release_lent(call),
+                    }
+                }
+                Some(Step::Release(_)) => {}
+                Some(Step::Prepare) => {
+                    batch.prepare(&endpoint);
                 }
                 Some(Step::Finish) | None => {
                     batch.finish();
