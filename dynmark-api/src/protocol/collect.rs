@@ -1,6 +1,6 @@
 //! Gathering a batch's events into a [`SendReport`] (what `send` and `call` return).
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use crate::ValidationFailure;
 use crate::error::{CallFailure, SendError};
@@ -20,8 +20,10 @@ pub struct Collector<T> {
     /// these two, not a copy.
     messages: Vec<T>,
     outcomes: Vec<Outcome>,
-    /// The ones that came before an earlier index's, until it comes.
-    early: BTreeMap<usize, (T, Outcome)>,
+    /// The ones that came before an earlier index's, until it comes: `early[k]` is input
+    /// index `messages.len() + k` (a window as wide as the calls in flight, whose items move
+    /// once in and once out).
+    early: VecDeque<Option<(T, Outcome)>>,
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
     unreadable_results: Vec<(usize, UnreadableResult)>,
     failures: Vec<CallFailure>,
@@ -34,7 +36,7 @@ impl<T> Default for Collector<T> {
         Collector {
             messages: Vec::new(),
             outcomes: Vec::new(),
-            early: BTreeMap::new(),
+            early: VecDeque::new(),
             accepted_with_failures: Vec::new(),
             unreadable_results: Vec::new(),
             failures: Vec::new(),
@@ -101,18 +103,23 @@ impl<T> Collector<T> {
             *slot = outcome.outcome;
             return;
         }
-        if index != self.messages.len() {
-            self.early.insert(index, (outcome.message, outcome.outcome));
+        let ahead = index - self.messages.len();
+        if ahead > 0 {
+            if self.early.len() <= ahead {
+                self.early.resize_with(ahead + 1, || None);
+            }
+            self.early[ahead] = Some((outcome.message, outcome.outcome));
             return;
         }
         self.messages.push(outcome.message);
         self.outcomes.push(outcome.outcome);
-        while let Some(entry) = self.early.first_entry()
-            && *entry.key() == self.messages.len()
-        {
-            let (message, outcome) = entry.remove();
-            self.messages.push(message);
-            self.outcomes.push(outcome);
+        // Its own slot, then the ones that were waiting for it.
+        self.early.pop_front();
+        while let Some(Some(_)) = self.early.front() {
+            if let Some(Some((message, outcome))) = self.early.pop_front() {
+                self.messages.push(message);
+                self.outcomes.push(outcome);
+            }
         }
     }
 
@@ -124,7 +131,7 @@ impl<T> Collector<T> {
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
         let (mut messages, mut outcomes) = (self.messages, self.outcomes);
         // After a missing one, in input order.
-        for (message, outcome) in self.early.into_values() {
+        for (message, outcome) in self.early.into_iter().flatten() {
             messages.push(message);
             outcomes.push(outcome);
         }
