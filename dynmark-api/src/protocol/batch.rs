@@ -15,6 +15,9 @@ use crate::redact::Redactor;
 use crate::report::{MessageOutcome, NotSentReason, Outcome, RejectedBy};
 use crate::validation::Validate;
 
+/// The most items a call being filled has room for up front (calls larger than this grow).
+const MAX_ROOM: usize = 1024;
+
 /// How a batch is prepared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchOptions {
@@ -422,6 +425,11 @@ impl<Op: BatchOperation> Batch<Op> {
             let reason = halt.reason();
             self.emit(index, item, Outcome::NotSent { reason }, None);
             return index;
+        }
+        if self.filling.capacity() == 0 {
+            // The call's room at once: growing it item by item would copy every item several
+            // times.
+            self.filling.reserve_exact(self.call_size.min(MAX_ROOM));
         }
         self.filling.push((index, item));
         if self.filling.len() >= self.call_size {
