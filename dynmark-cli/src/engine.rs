@@ -10,7 +10,7 @@
 //! Ctrl-C is the library's [`StopHandle`]: no call starts after it, the calls in flight finish,
 //! and the messages already taken whose calls had not started are reported not sent.
 
-use dynmark_api::{Client, Event, Message, MessageOutcome, StopHandle};
+use dynmark_api::{Client, Event, Message, MessageOutcome, Outcome, StopHandle, ValidationFailure};
 use futures_util::{Stream, StreamExt as _};
 
 /// What the job is told, in order.
@@ -32,8 +32,16 @@ pub enum Step {
         /// Its messages.
         messages: Vec<usize>,
     },
-    /// What became of one message.
-    Outcome(Box<MessageOutcome<Message>>),
+    /// What became of one message (the message itself is not needed any more: each row's
+    /// report line was made as it was read).
+    Outcome {
+        /// Its number as handed in, from 0.
+        message: usize,
+        /// What became of it.
+        outcome: Outcome,
+        /// Failures the service listed although it accepted it.
+        accepted_with_failures: Vec<ValidationFailure>,
+    },
     /// A call is over: every message it carried has had its outcome.
     CallFinished {
         /// The call's number.
@@ -70,7 +78,16 @@ pub async fn send<E>(
                 call,
                 messages: items,
             },
-            Event::Outcome(outcome) => Step::Outcome(Box::new(outcome)),
+            Event::Outcome(MessageOutcome {
+                index,
+                outcome,
+                accepted_with_failures,
+                ..
+            }) => Step::Outcome {
+                message: index,
+                outcome,
+                accepted_with_failures,
+            },
             Event::CallFinished { call, .. } => Step::CallFinished { call },
             // An event this version does not know says nothing about the journal.
             _ => continue,

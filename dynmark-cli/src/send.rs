@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::task::{Poll, ready};
 use std::time::Duration;
 
-use dynmark_api::{Client, Message, MessageOutcome, NotSentReason, Outcome, StopHandle};
+use dynmark_api::{Client, Message, NotSentReason, Outcome, StopHandle};
 
 use crate::cli::SendArgs;
 use crate::committer::Committer;
@@ -313,15 +313,14 @@ impl Job {
                 }
                 self.finish_call(call)
             }
-            Step::Outcome(outcome) => {
-                let Some(pending) = self.pending.remove(outcome.index) else {
+            Step::Outcome {
+                message,
+                outcome,
+                accepted_with_failures,
+            } => {
+                let Some(pending) = self.pending.remove(message) else {
                     return Ok(());
                 };
-                let MessageOutcome {
-                    outcome,
-                    accepted_with_failures,
-                    ..
-                } = *outcome;
                 if self.journal.is_some() && pending.announced {
                     let state = match &outcome {
                         Outcome::Accepted => Some(State::Accepted),
