@@ -273,8 +273,9 @@ impl Redactor {
     }
 }
 
-/// The views of `text` a secret is looked for in: raw, JSON-unescaped, percent-decoded, and
-/// JSON-unescaped then percent-decoded. A view that decodes nothing is left out.
+/// The views of `text` a secret is looked for in: raw, JSON-unescaped, JSON-unescaped twice (an
+/// echo of JSON inside a JSON string), percent-decoded, and JSON-unescaped then
+/// percent-decoded. A view that decodes nothing is left out.
 fn views(text: &str) -> Vec<Vec<Unit>> {
     let raw: Vec<Unit> = text
         .bytes()
@@ -285,7 +286,7 @@ fn views(text: &str) -> Vec<Vec<Unit>> {
             end: at + 1,
         })
         .collect();
-    let mut views = Vec::with_capacity(4);
+    let mut views = Vec::with_capacity(5);
     let json = text.contains('\\').then(|| json_unescape(&raw));
     if text.contains(['%', '+']) {
         views.push(percent_decode(&raw));
@@ -296,6 +297,9 @@ fn views(text: &str) -> Vec<Vec<Unit>> {
             .any(|unit| unit.byte == b'%' || unit.byte == b'+')
         {
             views.push(percent_decode(&json));
+        }
+        if json.iter().any(|unit| unit.byte == b'\\') {
+            views.push(json_unescape(&json));
         }
         views.push(json);
     }
@@ -521,6 +525,11 @@ mod tests {
         assert_eq!(r.redact(r"\u0073\u0033\u0022cr\u005cet pw!"), "<redacted>!");
         // Percent-encoded, then JSON-escaped.
         assert_eq!(r.redact(r#""s3%22cr%5Cet%20pw\/""#), r#""<redacted>\/""#);
+        // JSON-escaped twice: a JSON echo inside a JSON string.
+        assert_eq!(
+            r.redact(r#"{"echo":"{\"p\":\"s3\\\"cr\\\\et pw\"}"}"#),
+            r#"{"echo":"{\"p\":\"<redacted>\"}"}"#
+        );
         // The `Authorization` value.
         let r = Redactor::new(&Credentials::new("stgdynlivesc", "Passw0rd!"));
         assert_eq!(

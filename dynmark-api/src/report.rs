@@ -510,7 +510,7 @@ impl<T> fmt::Display for SendReport<T> {
         for (i, outcome) in self.iter() {
             write!(f, "\n  #{i} {outcome}")?;
             while let Some((_, result)) = unreadable.next_if(|(index, _)| *index <= i) {
-                write!(f, ": {}", result.reason)?;
+                write!(f, ": {}: {}", result.reason, result.result)?;
             }
             while let Some((_, failures)) = noted.next_if(|(index, _)| *index <= i) {
                 if outcome.is_accepted() {
