@@ -154,3 +154,84 @@ fn dropping_an_async_send_aborts_its_call_in_flight() {
     });
     assert_dropping_closes(&saw, move || drop(events));
 }
+
+/// The runtime that runs a call's task shuts down while the call is in flight (the send itself
+/// is polled elsewhere): the task's guard hands the message back, and it is reported not sent
+/// and possibly received (`NotRecorded`), never safe to resend; the send still ends.
+#[test]
+fn a_call_whose_runtime_shuts_down_is_reported_as_maybe_received() {
+    use dynmark_api::{CallError, CallFailureKind, NotSentReason, Outcome};
+    use futures_util::Stream;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    let (url, saw) = silent_server();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = dynmark_api::Client::builder()
+        .credentials("user", "password")
+        .base_url(url)
+        .batch_size(1)
+        .calls_in_flight(1)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let one = messages().into_iter().take(1).collect::<Vec<_>>();
+    let mut events = client.send_stream(futures_util::stream::iter(one)).events();
+    /// Polls `events` (woken or not) until it has an event.
+    fn next<S: Stream + Unpin>(events: &mut S) -> Option<S::Item> {
+        let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
+        loop {
+            if let Poll::Ready(event) = Pin::new(&mut *events).poll_next(&mut cx) {
+                return event;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
+    {
+        // The call's task is spawned on `runtime`.
+        let _entered = runtime.enter();
+        assert!(matches!(
+            next(&mut events),
+            Some(Event::CallStarting { call: 0, .. })
+        ));
+        // Asking for the next event writes the call; it waits for the answer.
+        let mut pinned = Pin::new(&mut events);
+        assert!(pinned.as_mut().poll_next(&mut cx).is_pending());
+        assert_eq!(
+            saw.recv_timeout(Duration::from_secs(20)),
+            Ok(Seen::Request),
+            "the call reaches the server"
+        );
+    }
+    runtime.shutdown_background();
+    let mut outcome = None;
+    let mut failure = None;
+    while let Some(event) = next(&mut events) {
+        match event {
+            Event::Outcome(o) => outcome = Some(o),
+            Event::CallFinished { failure: f, .. } => failure = f,
+            _ => {}
+        }
+    }
+    let outcome = outcome.expect("the message has its outcome");
+    assert_eq!(outcome.message.to, "447700900000", "the message comes back");
+    assert!(matches!(
+        outcome.outcome,
+        Outcome::NotSent {
+            reason: NotSentReason::CallFailed {
+                call: 0,
+                failure: CallFailureKind::NotRecorded
+            }
+        }
+    ));
+    assert!(
+        !outcome.is_safe_to_resend(),
+        "it may have reached the service"
+    );
+    assert!(matches!(failure, Some(CallError::NotRecorded)));
+}
