@@ -127,17 +127,43 @@ impl<T> Collector<T> {
     /// sent (the deadline, a stop, an unreadable result); it still carries the report.
     ///
     /// Every item of a batch driven to its end has exactly one outcome; should one be missing
-    /// (events not all given), the report holds the items that have one.
+    /// (events not all given), the report holds the items that have one, in input order, and
+    /// its positions after the gap are not their input indices any more (the failures noted
+    /// with them follow them).
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
         let (mut messages, mut outcomes) = (self.messages, self.outcomes);
-        // After a missing one, in input order.
-        for (message, outcome) in self.early.into_iter().flatten() {
-            messages.push(message);
-            outcomes.push(outcome);
+        let gapless = messages.len();
+        // After a missing one, in input order: `(input index, position in the report)`.
+        let mut moved = Vec::new();
+        for (ahead, entry) in self.early.into_iter().enumerate() {
+            if let Some((message, outcome)) = entry {
+                moved.push((gapless + ahead, messages.len()));
+                messages.push(message);
+                outcomes.push(outcome);
+            }
         }
+        let position = |index: usize| {
+            if index < gapless {
+                return Some(index);
+            }
+            let at = moved
+                .binary_search_by_key(&index, |&(index, _)| index)
+                .ok()?;
+            Some(moved[at].1)
+        };
+        let accepted_with_failures = self
+            .accepted_with_failures
+            .into_iter()
+            .filter_map(|(index, failures)| Some((position(index)?, failures)))
+            .collect();
+        let unreadable_results = self
+            .unreadable_results
+            .into_iter()
+            .filter_map(|(index, result)| Some((position(index)?, result)))
+            .collect();
         let report = SendReport::from_parts(messages, outcomes)
-            .with_accepted_failures(self.accepted_with_failures)
-            .with_unreadable_results(self.unreadable_results)
+            .with_accepted_failures(accepted_with_failures)
+            .with_unreadable_results(unreadable_results)
             .with_attempts(self.attempts);
         let mut failures = self.failures;
         if failures.is_empty() && report.counts().not_sent == 0 {
@@ -146,5 +172,46 @@ impl<T> Collector<T> {
             failures.sort_by_key(|failure| failure.call);
             Err(SendError::new(report, failures, self.calls))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FailureCode, Message};
+
+    fn outcome(index: usize, noted: bool) -> MessageOutcome<Message> {
+        let message = Message::to(format!("44770090000{index}"))
+            .from("Example")
+            .body("Hello");
+        let mut outcome = MessageOutcome::new(index, message, Outcome::Accepted, Some(0));
+        if noted {
+            outcome.accepted_with_failures = vec![
+                ValidationFailure::failure_code(FailureCode::from("Noted"))
+                    .details(format!("for {index}")),
+            ];
+        }
+        outcome
+    }
+
+    /// Out of order, and with one missing: the report is in input order, and what was noted of
+    /// a message stays with it, on its line.
+    #[test]
+    fn outcomes_out_of_order_and_a_gap() {
+        let mut collector = Collector::with_capacity(4);
+        for (index, noted) in [(2, false), (0, false), (3, true)] {
+            collector.add_outcome(outcome(index, noted));
+        }
+        let report = collector.finish().expect("no call failed");
+        let to: Vec<&str> = report.messages().iter().map(|m| m.to.as_str()).collect();
+        assert_eq!(to, ["447700900000", "447700900002", "447700900003"]);
+        let noted: Vec<(usize, String)> = report
+            .accepted_with_failures()
+            .map(|(at, failures)| (at, failures[0].details.clone()))
+            .collect();
+        assert_eq!(noted, [(2, "for 3".to_owned())]);
+        let shown = report.to_string();
+        let line = shown.lines().find(|line| line.contains("#2")).unwrap();
+        assert!(line.contains("for 3"), "{shown}");
     }
 }
