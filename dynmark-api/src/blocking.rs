@@ -31,6 +31,7 @@ use crate::operation::BatchOperation;
 use crate::operations::SendMessages;
 use crate::protocol::{Batch, Collector, Endpoint, Event, LentCall, SettledCall, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
+use crate::shell::{self, Announcing};
 use crate::trace::{CallTrace, SendTrace};
 
 /// Sends messages to Dynmark, blocking the calling thread.
@@ -291,8 +292,8 @@ pub struct Sending<Op: BatchOperation, I> {
     time_limit: Option<Duration>,
     stop: StopHandle,
     account_for_all: bool,
-    waiting: BTreeMap<usize, LentCall<Op>>,
-    announced: Vec<LentCall<Op>>,
+    /// The calls lent and not handed over yet.
+    calls: Announcing<Op>,
     sender: mpsc::Sender<(usize, Ended<Op>)>,
     results: mpsc::Receiver<(usize, Ended<Op>)>,
     /// The calls handed over and not back yet: aborted when this is dropped.
@@ -325,8 +326,7 @@ where
             time_limit,
             stop: StopHandle::new(),
             account_for_all: false,
-            waiting: BTreeMap::new(),
-            announced: Vec::new(),
+            calls: Announcing::default(),
             sender,
             results,
             in_flight: BTreeMap::new(),
@@ -372,12 +372,7 @@ where
         // Room for the input, as far as it says (a bogus hint costs at most this much).
         let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = self.next_event() {
-            collector.add(event);
-            // The outcomes queued behind it, straight in.
-            while let Some(outcome) = self.batch.poll_outcome() {
-                self.trace.outcome(&outcome);
-                collector.add_outcome(outcome);
-            }
+            shell::collect(&mut collector, event, &mut self.batch, &mut self.trace);
         }
         collector.finish()
     }
@@ -404,16 +399,8 @@ where
             if self.stop.is_stopped() {
                 self.batch.stop();
             }
-            // The consumer has seen these calls' `CallStarting`: hand them over now, unless no
-            // call may start any more, the deadline first.
-            if !self.announced.is_empty() {
-                self.batch.handle_timeout(Instant::now());
-            }
-            for call in std::mem::take(&mut self.announced) {
-                if self.batch.should_stop() {
-                    self.batch.release_lent(call);
-                    continue;
-                }
+            // The consumer has seen these calls' `CallStarting`: hand them over now.
+            for call in self.calls.take_announced(&mut self.batch) {
                 let index = call.index();
                 let trace = self.trace.call(index, call.len());
                 let deadline = self.batch.deadline();
@@ -440,17 +427,10 @@ where
                 self.settle(call, ended);
             }
             let endpoint = self.client.inner.client.endpoint();
-            if self.batch.has_ready_call()
-                && let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now())
-            {
-                self.waiting.insert(call.index(), call);
+            if self.batch.has_ready_call() {
+                self.calls.lend(&mut self.batch, endpoint);
             }
-            if let Some(event) = self.batch.poll_event() {
-                if let Event::CallStarting { call, .. } = &event
-                    && let Some(call) = self.waiting.remove(call)
-                {
-                    self.announced.push(call);
-                }
+            if let Some(event) = self.calls.next_event(&mut self.batch) {
                 return Some(event);
             }
             let draining = self.account_for_all && self.batch.should_stop();
@@ -467,8 +447,7 @@ where
                 continue;
             }
             let endpoint = self.client.inner.client.endpoint();
-            if let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now()) {
-                self.waiting.insert(call.index(), call);
+            if self.calls.lend(&mut self.batch, endpoint) {
                 continue;
             }
             if self.batch.is_done() && (self.input_done || !self.account_for_all) {
@@ -530,13 +509,7 @@ where
 
 impl<Op: BatchOperation, I> fmt::Debug for Sending<Op, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("blocking::Sending")
-            .field("operation", &Op::OPERATION_ID)
-            .field("taken", &self.batch.taken())
-            .field("in_flight", &self.batch.in_flight())
-            .field("deadline", &self.batch.deadline())
-            .field("stopped", &self.stop.is_stopped())
-            .finish_non_exhaustive()
+        shell::debug_sending(f, "blocking::Sending", &self.batch, &self.stop)
     }
 }
 

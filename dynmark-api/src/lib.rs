@@ -167,6 +167,7 @@ mod report;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 mod sending;
+mod shell;
 mod trace;
 mod unknown;
 

@@ -2,7 +2,6 @@
 //! [`Batch`](crate::protocol::Batch) for [`Client`](crate::Client) (`send` and `call` collect
 //! it).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -18,6 +17,7 @@ use crate::error::{CallError, SendError};
 use crate::operation::BatchOperation;
 use crate::protocol::{Batch, Collector, Event, ItemResults, LentCall, SettledCall, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
+use crate::shell::{self, Announcing};
 use crate::trace::SendTrace;
 
 /// What performing one call came to: its result and how many attempts it took.
@@ -72,10 +72,8 @@ pub struct Sending<Op: BatchOperation, S> {
     /// Take the whole input even after a stop, so that every input message is reported (the
     /// collectors: `send`, `call`, `report`).
     account_for_all: bool,
-    /// Calls whose `CallStarting` is queued and not yet given out.
-    waiting: BTreeMap<usize, LentCall<Op>>,
-    /// Calls whose `CallStarting` was given out: written at the next poll.
-    announced: Vec<LentCall<Op>>,
+    /// The calls lent and not written yet.
+    calls: Announcing<Op>,
     tasks: FuturesUnordered<Task<Op>>,
     /// The calls of tasks that ended without settling them, handed back as they were dropped.
     returned: Returned<Op>,
@@ -106,8 +104,7 @@ where
             time_limit: settings.send_deadline,
             stop: StopHandle::new(),
             account_for_all: false,
-            waiting: BTreeMap::new(),
-            announced: Vec::new(),
+            calls: Announcing::default(),
             tasks: FuturesUnordered::new(),
             returned: Returned::default(),
             sleep: None,
@@ -160,12 +157,7 @@ where
         // Room for the input, as far as it says (a bogus hint costs at most this much).
         let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = std::future::poll_fn(|cx| self.poll_event(cx)).await {
-            collector.add(event);
-            // The outcomes queued behind it, straight in.
-            while let Some(outcome) = self.batch.poll_outcome() {
-                self.trace.outcome(&outcome);
-                collector.add_outcome(outcome);
-            }
+            shell::collect(&mut collector, event, &mut self.batch, &mut self.trace);
         }
         collector.finish()
     }
@@ -192,17 +184,9 @@ where
             if self.stop.is_stopped() {
                 self.batch.stop();
             }
-            // The consumer has seen these calls' `CallStarting`: write them now, unless no
-            // call may start any more (then they were never sent), the deadline first.
-            if !self.announced.is_empty() {
-                self.batch.handle_timeout(Instant::now());
-            }
-            for call in std::mem::take(&mut self.announced) {
-                if self.batch.should_stop() {
-                    self.batch.release_lent(call);
-                } else {
-                    self.spawn(call);
-                }
+            // The consumer has seen these calls' `CallStarting`: write them now.
+            for call in self.calls.take_announced(&mut self.batch) {
+                self.spawn(call);
             }
             // A call that ended frees its slot: take it in and lend the next call at once, so
             // that its `CallStarting` goes out before the ended call's outcomes.
@@ -214,17 +198,10 @@ where
                 self.batch.record_settled(settled);
             }
             let endpoint = &self.client.settings().endpoint;
-            if self.batch.has_ready_call()
-                && let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now())
-            {
-                self.waiting.insert(call.index(), call);
+            if self.batch.has_ready_call() {
+                self.calls.lend(&mut self.batch, endpoint);
             }
-            if let Some(event) = self.batch.poll_event() {
-                if let Event::CallStarting { call, .. } = &event
-                    && let Some(call) = self.waiting.remove(call)
-                {
-                    self.announced.push(call);
-                }
+            if let Some(event) = self.calls.next_event(&mut self.batch) {
                 return Poll::Ready(Some(event));
             }
             let mut input_pending = false;
@@ -244,8 +221,7 @@ where
                 }
             }
             let endpoint = &self.client.settings().endpoint;
-            if let Some(call) = self.batch.poll_lent_call(endpoint, Instant::now()) {
-                self.waiting.insert(call.index(), call);
+            if self.calls.lend(&mut self.batch, endpoint) {
                 continue;
             }
             if input_pending && self.batch.in_flight() == 0 && self.batch.has_partial_call() {
@@ -322,13 +298,7 @@ where
 
 impl<Op: BatchOperation, S> fmt::Debug for Sending<Op, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sending")
-            .field("operation", &Op::OPERATION_ID)
-            .field("taken", &self.batch.taken())
-            .field("in_flight", &self.batch.in_flight())
-            .field("deadline", &self.batch.deadline())
-            .field("stopped", &self.stop.is_stopped())
-            .finish_non_exhaustive()
+        shell::debug_sending(f, "Sending", &self.batch, &self.stop)
     }
 }
 

@@ -166,24 +166,15 @@ impl<T> EventQueue<T> {
             self.len -= 1;
             return Some(event);
         }
-        loop {
-            match self.queue.front_mut()? {
-                Queued::Outcomes(outcomes) => {
-                    if let Some(outcome) = outcomes.next() {
-                        self.len -= 1;
-                        return Some(Event::Outcome(outcome));
-                    }
-                    self.queue.pop_front();
-                }
-                Queued::One(_) => {
-                    let Some(Queued::One(event)) = self.queue.pop_front() else {
-                        return None;
-                    };
-                    self.len -= 1;
-                    return Some(event);
-                }
-            }
+        if let Some(outcome) = self.pop_outcome() {
+            return Some(Event::Outcome(outcome));
         }
+        // Not an outcome: the next is one event of its own, or there is none.
+        let Queued::One(event) = self.queue.pop_front()? else {
+            return None;
+        };
+        self.len -= 1;
+        Some(event)
     }
 
     /// The next event if it is an outcome (no `CallStarting` or `CallReleased` waits).

@@ -1,0 +1,103 @@
+//! What both clients' driving loops ([`crate::Sending`], [`crate::blocking::Sending`]) share
+//! over the core: the lent calls between their `CallStarting` and their writing, the report's
+//! collecting, and how a send shows itself.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Instant;
+
+use crate::operation::BatchOperation;
+use crate::protocol::{Batch, Collector, Endpoint, Event, LentCall, StopHandle};
+use crate::trace::SendTrace;
+
+/// The calls a loop has lent from its batch and not written yet: each waits until its
+/// `CallStarting` was given out, and is written at the loop's next turn (so that a consumer can
+/// journal "these are in flight" first).
+pub(crate) struct Announcing<Op: BatchOperation> {
+    /// Calls whose `CallStarting` is queued and not yet given out.
+    waiting: BTreeMap<usize, LentCall<Op>>,
+    /// Calls whose `CallStarting` was given out: to write now.
+    announced: Vec<LentCall<Op>>,
+}
+
+impl<Op: BatchOperation> Default for Announcing<Op> {
+    fn default() -> Self {
+        Announcing {
+            waiting: BTreeMap::new(),
+            announced: Vec::new(),
+        }
+    }
+}
+
+impl<Op: BatchOperation> Announcing<Op> {
+    /// The calls to write now: those whose `CallStarting` was given out, unless no call may
+    /// start any more (the deadline read first), when they go back to the batch unsent.
+    pub(crate) fn take_announced(&mut self, batch: &mut Batch<Op>) -> Vec<LentCall<Op>> {
+        if self.announced.is_empty() {
+            return Vec::new();
+        }
+        batch.handle_timeout(Instant::now());
+        let calls = std::mem::take(&mut self.announced);
+        if batch.should_stop() {
+            for call in calls {
+                batch.release_lent(call);
+            }
+            return Vec::new();
+        }
+        calls
+    }
+
+    /// Lends the batch's next call, if one may start now; `true` if it did.
+    pub(crate) fn lend(&mut self, batch: &mut Batch<Op>, endpoint: &Endpoint) -> bool {
+        match batch.poll_lent_call(endpoint, Instant::now()) {
+            Some(call) => {
+                self.waiting.insert(call.index(), call);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The batch's next event; once a call's `CallStarting` is given out, the call is written
+    /// at the next [`take_announced`](Self::take_announced).
+    pub(crate) fn next_event(&mut self, batch: &mut Batch<Op>) -> Option<Event<Op::Item>> {
+        let event = batch.poll_event()?;
+        if let Event::CallStarting { call, .. } = &event
+            && let Some(call) = self.waiting.remove(call)
+        {
+            self.announced.push(call);
+        }
+        Some(event)
+    }
+}
+
+/// Takes one event into the report, and the outcomes queued behind it straight from the batch
+/// (no `Event` around each), traced.
+pub(crate) fn collect<Op: BatchOperation>(
+    collector: &mut Collector<Op::Item>,
+    event: Event<Op::Item>,
+    batch: &mut Batch<Op>,
+    trace: &mut SendTrace,
+) {
+    collector.add(event);
+    while let Some(outcome) = batch.poll_outcome() {
+        trace.outcome(&outcome);
+        collector.add_outcome(outcome);
+    }
+}
+
+/// A send's `Debug`: its operation and where it stands, never its messages.
+pub(crate) fn debug_sending<Op: BatchOperation>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    batch: &Batch<Op>,
+    stop: &StopHandle,
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("operation", &Op::OPERATION_ID)
+        .field("taken", &batch.taken())
+        .field("in_flight", &batch.in_flight())
+        .field("deadline", &batch.deadline())
+        .field("stopped", &stop.is_stopped())
+        .finish_non_exhaustive()
+}
