@@ -41,6 +41,8 @@ pub enum Step {
         outcome: Outcome,
         /// Failures the service listed although it accepted it.
         accepted_with_failures: Vec<ValidationFailure>,
+        /// Why the service's result for it could not be read, if it could not.
+        unreadable: Option<String>,
     },
     /// A call is over: every message it carried has had its outcome.
     CallFinished {
@@ -82,11 +84,13 @@ pub async fn send<E>(
                 index,
                 outcome,
                 accepted_with_failures,
+                unreadable_result,
                 ..
             }) => Step::Outcome {
                 message: index,
                 outcome,
                 accepted_with_failures,
+                unreadable: unreadable_result.map(|result| result.reason),
             },
             Event::CallFinished { call, .. } => Step::CallFinished { call },
             // An event this version does not know says nothing about the journal.

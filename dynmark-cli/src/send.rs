@@ -317,6 +317,7 @@ impl Job {
                 message,
                 outcome,
                 accepted_with_failures,
+                unreadable,
             } => {
                 let Some(pending) = self.pending.remove(message) else {
                     return Ok(());
@@ -353,6 +354,11 @@ impl Job {
                 let mut line = pending.line.with_outcome(outcome);
                 if line.outcome == RowOutcome::Accepted {
                     line.failures = accepted_with_failures;
+                }
+                if let (Some(reason), Some(unreadable)) = (&mut line.reason, unreadable) {
+                    // What was wrong with the service's result for it (secrets redacted).
+                    reason.push_str(": ");
+                    reason.push_str(&unreadable);
                 }
                 self.finish(pending.sequence, line)
             }

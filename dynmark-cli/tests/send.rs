@@ -695,3 +695,32 @@ fn rows_are_read_as_calls_need_them_not_all_at_once() {
     assert_eq!(output.status.code(), Some(0), "{:?}", texts(&output));
     assert_eq!(sandbox.accepted().len(), 500);
 }
+
+#[test]
+fn a_result_the_service_sent_unreadably_says_why_on_its_row() {
+    let sandbox = Sandbox::start().expect("sandbox");
+    // The first result is fine, the second lacks `details`.
+    sandbox.inject(Fault::Respond {
+        status: 202,
+        content_type: "application/json".into(),
+        body: br#"[{"to":"447700900000","successful":true},{"to":"447700900001","successful":false,"validationFailures":[{"property":"from","failureCode":"FromEmpty"}]}]"#.to_vec(),
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("rows.csv");
+    std::fs::write(&file, numbered_csv(2)).expect("write");
+    let report = dir.path().join("report.jsonl");
+    let output = dynmark_for(&sandbox)
+        .args(["send", "--quiet", "--report"])
+        .arg(&report)
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(3), "{stdout}{stderr}");
+    let lines = report_lines(&report);
+    assert_eq!(lines[0]["outcome"], "accepted");
+    assert_eq!(lines[1]["outcome"], "uncertain");
+    let reason = lines[1]["reason"].as_str().expect("a reason");
+    assert!(reason.contains("could not be read"), "{reason}");
+    assert!(reason.contains("missing field `details`"), "{reason}");
+}
