@@ -18,6 +18,7 @@ use crate::model::{
 };
 
 mod call;
+mod json;
 use crate::parse::first_sentence;
 
 mod requests_to_you;
@@ -514,6 +515,7 @@ fn object_type(
         .as_ref()
         .filter(|_| inside_runtime)
         .map(|outcome| item_outcome(&object.name, outcome, runtime));
+    let write_json = inside_runtime.then(|| json::write_json(api, object, runtime));
 
     let (debug_derive, redacted_debug) = match secret::redacted_debug(object) {
         Some(debug) => (None, Some(debug)),
@@ -547,6 +549,7 @@ fn object_type(
 
         #redacted_debug
         #outcome
+        #write_json
     };
     (code, step_code.map(|code| code.types))
 }
@@ -903,6 +906,13 @@ fn batch_descriptor(operation: &Operation, batch: &Batch, runtime: &syn::Path) -
 
             type Item = super::#item;
             type ItemResult = super::#item_result;
+
+            fn write_item(
+                item: &Self::Item,
+                out: &mut ::std::vec::Vec<u8>,
+            ) -> ::core::result::Result<(), serde_json::Error> {
+                #runtime::json::WriteJson::write_json(item, out)
+            }
         }
     }
 }

@@ -435,13 +435,21 @@ where
             }
             let draining = self.account_for_all && self.batch.should_stop();
             if !self.input_done && (self.batch.wants_items() || draining) {
-                match self.input.next() {
-                    Some(item) => {
-                        self.batch.push(item);
-                    }
-                    None => {
-                        self.input_done = true;
-                        self.batch.end_input();
+                // Items while the call being filled wants them (not one turn of this loop
+                // each); a drained item's outcome goes out before the next is taken.
+                loop {
+                    match self.input.next() {
+                        Some(item) => {
+                            self.batch.push(item);
+                            if draining || !self.batch.takes_more() {
+                                break;
+                            }
+                        }
+                        None => {
+                            self.input_done = true;
+                            self.batch.end_input();
+                            break;
+                        }
                     }
                 }
                 continue;

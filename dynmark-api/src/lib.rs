@@ -160,6 +160,8 @@ mod client;
 mod config;
 mod credentials;
 mod error;
+#[doc(hidden)]
+pub mod json;
 pub mod protocol;
 pub mod receipts;
 pub mod redact;

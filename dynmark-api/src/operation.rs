@@ -61,6 +61,14 @@ pub trait BatchOperation {
     type Item: Serialize + Validate;
     /// The service's answer for one item.
     type ItemResult: DeserializeOwned + ItemOutcome;
+
+    /// Appends one item's JSON to a request body: exactly the bytes `serde_json` writes for
+    /// its `Serialize` form. This default is `serde_json::to_writer`; the generated operations
+    /// write their items with code the generator emits for the item's schema (the member names
+    /// written out at build time, plain text copied whole), which is several times faster.
+    fn write_item(item: &Self::Item, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        serde_json::to_writer(out, item)
+    }
 }
 
 /// Whether the service took one item, and if not, why.

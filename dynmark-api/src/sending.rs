@@ -207,17 +207,29 @@ where
             let mut input_pending = false;
             let draining = self.account_for_all && self.batch.should_stop();
             if !self.input_done && (self.batch.wants_items() || draining) {
-                match self.input.as_mut().poll_next(cx) {
-                    Poll::Ready(Some(item)) => {
-                        self.batch.push(item);
-                        continue;
+                // Items as they come, while the call being filled wants them (not one turn of
+                // this loop each); a drained item's outcome goes out before the next is taken.
+                loop {
+                    match self.input.as_mut().poll_next(cx) {
+                        Poll::Ready(Some(item)) => {
+                            self.batch.push(item);
+                            if draining || !self.batch.takes_more() {
+                                break;
+                            }
+                        }
+                        Poll::Ready(None) => {
+                            self.input_done = true;
+                            self.batch.end_input();
+                            break;
+                        }
+                        Poll::Pending => {
+                            input_pending = true;
+                            break;
+                        }
                     }
-                    Poll::Ready(None) => {
-                        self.input_done = true;
-                        self.batch.end_input();
-                        continue;
-                    }
-                    Poll::Pending => input_pending = true,
+                }
+                if !input_pending {
+                    continue;
                 }
             }
             let endpoint = &self.client.settings().endpoint;

@@ -72,7 +72,7 @@ impl<Op: BatchOperation> Announcing<Op> {
 }
 
 /// Takes one event into the report, and the outcomes queued behind it straight from the batch
-/// (no `Event` around each), traced.
+/// (a settled call's all at once, no `Event` around each), traced.
 pub(crate) fn collect<Op: BatchOperation>(
     collector: &mut Collector<Op::Item>,
     event: Event<Op::Item>,
@@ -80,9 +80,18 @@ pub(crate) fn collect<Op: BatchOperation>(
     trace: &mut SendTrace,
 ) {
     collector.add(event);
-    while let Some(outcome) = batch.poll_outcome() {
-        trace.outcome(&outcome);
-        collector.add_outcome(outcome);
+    loop {
+        if let Some(settled) = batch.poll_call_outcomes() {
+            for outcome in settled.outcomes.as_slice() {
+                trace.outcome_of(outcome);
+            }
+            collector.add_call(settled);
+        } else if let Some(outcome) = batch.poll_outcome() {
+            trace.outcome(&outcome);
+            collector.add_outcome(outcome);
+        } else {
+            break;
+        }
     }
 }
 

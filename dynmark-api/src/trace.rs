@@ -90,8 +90,13 @@ mod imp {
         /// An item's outcome the send gave out: tallied; a deadline or a stop request noted
         /// once.
         pub(crate) fn outcome<T>(&mut self, outcome: &MessageOutcome<T>) {
+            self.outcome_of(&outcome.outcome);
+        }
+
+        /// One item's outcome, without the item.
+        pub(crate) fn outcome_of(&mut self, outcome: &Outcome) {
             self.items += 1;
-            match &outcome.outcome {
+            match outcome {
                 Outcome::Accepted => self.counts.accepted += 1,
                 Outcome::Rejected { .. } => self.counts.rejected += 1,
                 Outcome::NotSent { reason } => {
@@ -227,6 +232,7 @@ mod imp {
         }
         pub(crate) fn event<T>(&mut self, _event: &Event<T>) {}
         pub(crate) fn outcome<T>(&mut self, _outcome: &MessageOutcome<T>) {}
+        pub(crate) fn outcome_of(&mut self, _outcome: &crate::Outcome) {}
         pub(crate) fn finish(&mut self) {}
     }
 

@@ -15,7 +15,7 @@ use dynmark_tests::failure_codes;
 // A stand-in for `dynmark-api`'s root, which code generated with the runtime path `crate` names:
 // the real derive and validation, and `operation` traits shaped as the real ones but speaking of
 // the generated `ValidationFailure` (the real ones speak of dynmark-api's own).
-use dynmark_api::{UnknownValue, Validate, validation};
+use dynmark_api::{UnknownValue, Validate, json, validation};
 
 mod operation {
     // A general operation's answer holds the generated types themselves: the real trait fits.
@@ -38,6 +38,10 @@ mod operation {
         const ITEM_NAME: &'static str;
         type Item: serde::Serialize + dynmark_api::validation::Validate;
         type ItemResult: serde::de::DeserializeOwned + ItemOutcome;
+
+        fn write_item(item: &Self::Item, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+            serde_json::to_writer(out, item)
+        }
     }
 }
 
@@ -169,6 +173,15 @@ fn inside_the_runtime_the_operation_and_the_outcome_are_generated() {
     assert_eq!(Op::MAX_ITEMS_PER_CALL, 10);
     let item: <Op as BatchOperation>::Item = inside::String::text("x").kind("String");
     assert_eq!(item.validate(), Ok(()));
+    // The generated writer gives serde_json's bytes, renamed and keyword members included.
+    for item in [item.clone(), item.clone().with_note("a \"note\"\n")] {
+        let mut written = Vec::new();
+        Op::write_item(&item, &mut written).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            serde_json::to_string(&item).unwrap()
+        );
+    }
 
     // `final` and `type` are keywords: the outcome reads the raw fields.
     let failure = inside::ValidationFailure::new("TextEmpty");

@@ -5,8 +5,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Instant;
 
-use serde::{Serialize, Serializer};
-
 use crate::error::{CallError, CallFailureKind};
 use crate::operation::{BatchOperation, ItemOutcome};
 use crate::protocol::call::{ItemResults, UnreadableResult};
@@ -201,6 +199,19 @@ impl<T> EventQueue<T> {
                 Queued::One(_) => return None,
             }
         }
+    }
+
+    /// The rest of the next settled call's outcomes whole, when they are the next events
+    /// (no `CallStarting` or `CallReleased` waits).
+    fn pop_call(&mut self) -> Option<CallOutcomes<T>> {
+        if !self.in_flight.is_empty() || !matches!(self.queue.front()?, Queued::Outcomes(_)) {
+            return None;
+        }
+        let Some(Queued::Outcomes(outcomes)) = self.queue.pop_front() else {
+            return None;
+        };
+        self.len -= outcomes.len();
+        Some(outcomes)
     }
 
     fn len(&self) -> usize {
@@ -591,6 +602,13 @@ impl<Op: BatchOperation> Batch<Op> {
     /// `true` when [`poll_lent_call`](Self::poll_lent_call) (or [`poll_call`](Self::poll_call))
     /// may hand out a call: one is complete, a slot is free, the batch is not stopped (the
     /// deadline aside: those check it).
+    /// Whether a shell taking items in a row should take one more now: the batch
+    /// [`wants_items`](Self::wants_items) and no complete call waits for a free slot (it is
+    /// lent first).
+    pub(crate) fn takes_more(&self) -> bool {
+        self.wants_items() && !self.has_ready_call()
+    }
+
     pub(crate) fn has_ready_call(&self) -> bool {
         self.halt.is_none()
             && self.in_flight.len() < self.calls_in_flight
@@ -773,6 +791,13 @@ impl<Op: BatchOperation> Batch<Op> {
         self.events.pop_outcome()
     }
 
+    /// The next events if they are the outcomes of a settled call, all of them at once (for
+    /// a shell that collects them: no [`MessageOutcome`] around each); else `None`, and
+    /// [`poll_outcome`](Self::poll_outcome) or [`poll_event`](Self::poll_event) gives the next.
+    pub(crate) fn poll_call_outcomes(&mut self) -> Option<SettledItems<Op::Item>> {
+        self.events.pop_call().map(CallOutcomes::into_settled_items)
+    }
+
     /// `true` while an event waits to be taken ([`poll_event`](Self::poll_event)).
     pub(crate) fn has_events(&self) -> bool {
         !self.events.is_empty()
@@ -914,6 +939,40 @@ impl<T> CallOutcomes<T> {
     fn len(&self) -> usize {
         self.items.len()
     }
+
+    /// What is left of it, with the failures noted and the unreadable results by input index.
+    fn into_settled_items(self) -> SettledItems<T> {
+        let indices = self.items.as_slice();
+        let index_of = |at: usize| at.checked_sub(self.position).and_then(|k| indices.get(k));
+        let noted = self
+            .noted
+            .filter_map(|(at, failures)| Some((index_of(at)?.0, failures)))
+            .collect();
+        let unreadable = self
+            .unreadable
+            .filter_map(|(at, result)| Some((index_of(at)?.0, result)))
+            .collect();
+        SettledItems {
+            items: self.items,
+            outcomes: self.outcomes,
+            noted,
+            unreadable,
+        }
+    }
+}
+
+/// What [`Batch::poll_call_outcomes`] hands a collector: the items of one settled call still to
+/// be given out beside their outcomes, in order, and what was noted of them by input index.
+#[derive(Debug)]
+pub(crate) struct SettledItems<T> {
+    /// `(input index, item)`, in order.
+    pub(crate) items: std::vec::IntoIter<(usize, T)>,
+    /// One per item, in the same order.
+    pub(crate) outcomes: std::vec::IntoIter<Outcome>,
+    /// `(input index, failures)` of accepted items the service listed failures for.
+    pub(crate) noted: Vec<(usize, Vec<crate::ValidationFailure>)>,
+    /// `(input index, result)` of items whose result could not be read.
+    pub(crate) unreadable: Vec<(usize, UnreadableResult)>,
 }
 
 impl<T> Iterator for CallOutcomes<T> {
@@ -1089,16 +1148,7 @@ fn build_request<Op: BatchOperation>(
     endpoint: &Endpoint,
     items: &[(usize, Op::Item)],
 ) -> Result<HttpRequest, CallError> {
-    endpoint.request_for::<Op, _>(&Chunk(items))
-}
-
-/// The items of one call, serialized as a JSON array without copying them.
-struct Chunk<'a, T>(&'a [(usize, T)]);
-
-impl<T: Serialize> Serialize for Chunk<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|(_, item)| item))
-    }
+    endpoint.request_for::<Op>(items.iter().map(|(_, item)| item), items.len())
 }
 
 /// `message[3].from` → `(3, Some("from"))`; `message[3]` → `(3, None)`; anything else → `None`.

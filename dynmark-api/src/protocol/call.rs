@@ -1,7 +1,6 @@
 //! One call: the request for some items, and the reading of the service's answer to it.
 
 use bytes::Bytes;
-use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::error::CallError;
@@ -45,16 +44,19 @@ impl Endpoint {
         &self,
         items: &[Op::Item],
     ) -> Result<HttpRequest, CallError> {
-        self.request_for::<Op, _>(items)
+        self.request_for::<Op>(items.iter(), items.len())
     }
 
-    /// The request for a serializable sequence of items.
-    pub(crate) fn request_for<Op: BatchOperation, T: Serialize + ?Sized>(
+    /// The request for `count` items, written one by one with [`BatchOperation::write_item`].
+    pub(crate) fn request_for<'a, Op: BatchOperation>(
         &self,
-        items: &T,
-    ) -> Result<HttpRequest, CallError> {
-        let mut body = Vec::with_capacity(4096);
-        serde_json::to_writer(&mut body, items).map_err(|e| CallError::Request {
+        items: impl Iterator<Item = &'a Op::Item>,
+        count: usize,
+    ) -> Result<HttpRequest, CallError>
+    where
+        Op::Item: 'a,
+    {
+        let body = json_array::<Op>(items, count).map_err(|e| CallError::Request {
             reason: format!("the items did not serialize to JSON: {e}"),
         })?;
         Ok(HttpRequest {
@@ -282,6 +284,32 @@ fn without_trailing_commas(body: &[u8]) -> Vec<u8> {
         out.push(byte);
     }
     out
+}
+
+/// `count` items as a JSON array, as `serde_json` writes a slice of them. The room for the
+/// whole body is reserved once the first item shows how long one is.
+fn json_array<'a, Op: BatchOperation>(
+    items: impl Iterator<Item = &'a Op::Item>,
+    count: usize,
+) -> Result<Vec<u8>, serde_json::Error>
+where
+    Op::Item: 'a,
+{
+    let mut body = Vec::with_capacity(512);
+    body.push(b'[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let before = body.len();
+        Op::write_item(item, &mut body)?;
+        if i == 0 {
+            let one = body.len() - before + 1;
+            body.reserve(one.saturating_mul(count.saturating_sub(1)) + one / 2 + 1);
+        }
+    }
+    body.push(b']');
+    Ok(body)
 }
 
 #[cfg(test)]

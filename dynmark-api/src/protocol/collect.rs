@@ -1,11 +1,11 @@
 //! Gathering a batch's events into a [`SendReport`] (what `send` and `call` return).
 
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 
 use crate::ValidationFailure;
 use crate::error::{CallFailure, SendError};
-use crate::protocol::UnreadableResult;
 use crate::protocol::batch::Event;
+use crate::protocol::{SettledItems, UnreadableResult};
 use crate::report::{MessageOutcome, Outcome, SendReport};
 
 /// Gathers the [`Event`]s of one batch into the report of [`Client::send`](crate::Client::send):
@@ -20,10 +20,11 @@ pub struct Collector<T> {
     /// these two, not a copy.
     messages: Vec<T>,
     outcomes: Vec<Outcome>,
-    /// The ones that came before an earlier index's, until it comes: `early[k]` is input
-    /// index `messages.len() + k` (a window as wide as the calls in flight, whose items move
-    /// once in and once out).
-    early: VecDeque<Option<(T, Outcome)>>,
+    /// What came before an earlier index's outcome, until it comes, by the input index of
+    /// its first item (and the order it came in): a whole call waits as it came, moving none
+    /// of its items until its turn.
+    early: BTreeMap<(usize, u64), Early<T>>,
+    came: u64,
     accepted_with_failures: Vec<(usize, Vec<ValidationFailure>)>,
     unreadable_results: Vec<(usize, UnreadableResult)>,
     failures: Vec<CallFailure>,
@@ -31,12 +32,22 @@ pub struct Collector<T> {
     calls: usize,
 }
 
+/// Outcomes waiting in a [`Collector`] for an earlier one.
+#[derive(Debug)]
+enum Early<T> {
+    /// One item's.
+    One(usize, T, Outcome),
+    /// The rest of a call's, in order.
+    Call(SettledItems<T>),
+}
+
 impl<T> Default for Collector<T> {
     fn default() -> Self {
         Collector {
             messages: Vec::new(),
             outcomes: Vec::new(),
-            early: VecDeque::new(),
+            early: BTreeMap::new(),
+            came: 0,
             accepted_with_failures: Vec::new(),
             unreadable_results: Vec::new(),
             failures: Vec::new(),
@@ -95,31 +106,71 @@ impl<T> Collector<T> {
         if let Some(result) = outcome.unreadable_result {
             self.unreadable_results.push((index, result));
         }
-        if let (Some(message), Some(slot)) =
+        self.take(Early::One(index, outcome.message, outcome.outcome));
+    }
+
+    /// Takes the outcomes of a settled call at once (what [`add_outcome`](Self::add_outcome)
+    /// does for each of them).
+    pub(crate) fn add_call(&mut self, mut settled: SettledItems<T>) {
+        self.accepted_with_failures.append(&mut settled.noted);
+        self.unreadable_results.append(&mut settled.unreadable);
+        self.take(Early::Call(settled));
+    }
+
+    /// Places what of `entry` is next in input order, keeps the rest for later, then places
+    /// what was kept and has become next.
+    fn take(&mut self, entry: Early<T>) {
+        let mut entry = Some(entry);
+        while let Some(current) = entry.take() {
+            if let Some((first, rest)) = self.place(current) {
+                self.came += 1;
+                self.early.insert((first, self.came), rest);
+            }
+            if let Some(waiting) = self.early.first_entry()
+                && waiting.key().0 <= self.messages.len()
+            {
+                entry = Some(waiting.remove());
+            }
+        }
+    }
+
+    /// Places the items of `entry` that are next in input order (or come a second time: the
+    /// later outcome stands); what is left, with the input index of its first item.
+    fn place(&mut self, entry: Early<T>) -> Option<(usize, Early<T>)> {
+        match entry {
+            Early::One(index, message, outcome) => {
+                if index > self.messages.len() {
+                    return Some((index, Early::One(index, message, outcome)));
+                }
+                self.put(index, message, outcome);
+                None
+            }
+            Early::Call(mut settled) => loop {
+                let index = settled.items.as_slice().first()?.0;
+                if index > self.messages.len() {
+                    return Some((index, Early::Call(settled)));
+                }
+                let (Some((_, message)), Some(outcome)) =
+                    (settled.items.next(), settled.outcomes.next())
+                else {
+                    return None;
+                };
+                self.put(index, message, outcome);
+            },
+        }
+    }
+
+    /// Puts the outcome of `index`, which is next in input order or already placed.
+    fn put(&mut self, index: usize, message: T, outcome: Outcome) {
+        if let (Some(placed), Some(slot)) =
             (self.messages.get_mut(index), self.outcomes.get_mut(index))
         {
             // A second outcome for one item (events given twice): the later one stands.
-            *message = outcome.message;
-            *slot = outcome.outcome;
-            return;
-        }
-        let ahead = index - self.messages.len();
-        if ahead > 0 {
-            if self.early.len() <= ahead {
-                self.early.resize_with(ahead + 1, || None);
-            }
-            self.early[ahead] = Some((outcome.message, outcome.outcome));
-            return;
-        }
-        self.messages.push(outcome.message);
-        self.outcomes.push(outcome.outcome);
-        // Its own slot, then the ones that were waiting for it.
-        self.early.pop_front();
-        while let Some(Some(_)) = self.early.front() {
-            if let Some(Some((message, outcome))) = self.early.pop_front() {
-                self.messages.push(message);
-                self.outcomes.push(outcome);
-            }
+            *placed = message;
+            *slot = outcome;
+        } else {
+            self.messages.push(message);
+            self.outcomes.push(outcome);
         }
     }
 
@@ -133,13 +184,34 @@ impl<T> Collector<T> {
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
         let (mut messages, mut outcomes) = (self.messages, self.outcomes);
         let gapless = messages.len();
-        // After a missing one, in input order: `(input index, position in the report)`.
-        let mut moved = Vec::new();
-        for (ahead, entry) in self.early.into_iter().enumerate() {
-            if let Some((message, outcome)) = entry {
-                moved.push((gapless + ahead, messages.len()));
-                messages.push(message);
-                outcomes.push(outcome);
+        // After a missing one, in input order (a later outcome for one index standing).
+        let mut after_gap: Vec<(usize, u64, T, Outcome)> = Vec::new();
+        for ((_, came), entry) in self.early {
+            match entry {
+                Early::One(index, message, outcome) => {
+                    after_gap.push((index, came, message, outcome));
+                }
+                Early::Call(settled) => {
+                    for ((index, message), outcome) in settled.items.zip(settled.outcomes) {
+                        after_gap.push((index, came, message, outcome));
+                    }
+                }
+            }
+        }
+        after_gap.sort_by_key(|&(index, came, ..)| (index, came));
+        // `(input index, position in the report)`.
+        let mut moved: Vec<(usize, usize)> = Vec::new();
+        for (index, _, message, outcome) in after_gap {
+            match moved.last() {
+                Some(&(last, at)) if last == index => {
+                    messages[at] = message;
+                    outcomes[at] = outcome;
+                }
+                _ => {
+                    moved.push((index, messages.len()));
+                    messages.push(message);
+                    outcomes.push(outcome);
+                }
             }
         }
         let position = |index: usize| {

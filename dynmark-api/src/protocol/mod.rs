@@ -34,6 +34,7 @@ pub mod operation;
 pub mod retry;
 mod stop;
 
+pub(crate) use batch::SettledItems;
 pub use batch::{Batch, BatchOptions, Call, Event, Flow, LentCall, SettledCall};
 pub use body::{BodyBuffer, DEFAULT_MAX_RESPONSE_BODY, EXCERPT_BYTES, Excerpt};
 pub use call::{ItemResults, UnreadableResult};

@@ -1380,6 +1380,7 @@ proptest! {
         limit in 1usize..4,
         deadline in proptest::option::of(1u64..20),
         steps in proptest::collection::vec(step(), 0..40),
+        bulk in proptest::num::u32::ANY,
     ) {
         let endpoint = endpoint();
         let messages: Vec<Message> = valid
@@ -1407,6 +1408,9 @@ proptest! {
         let mut in_flight_items = std::collections::BTreeSet::new();
         let mut steps = steps.into_iter();
         let mut given = 0;
+        // What `send` makes of the same outcomes, taken one by one or (`bulk`) a settled
+        // call's at once.
+        let mut collector = Collector::new();
         loop {
             batch.fill(&mut input);
             loop {
@@ -1421,7 +1425,36 @@ proptest! {
                 in_flight.push(call);
             }
             prop_assert!(in_flight.len() <= limit);
-            while let Some(event) = batch.poll_event() {
+            loop {
+                if bulk & (1 << (given % 32)) != 0
+                    && let Some(settled) = batch.poll_call_outcomes()
+                {
+                    let noted: Vec<usize> = settled.noted.iter().map(|(index, _)| *index).collect();
+                    for ((index, message), outcome) in settled.items.as_slice().iter().zip(settled.outcomes.as_slice()) {
+                        let index = *index;
+                        prop_assert_eq!(&message.to, &format!("4477009{index:05}"));
+                        prop_assert!(outcomes[index].is_none(), "two outcomes for {}", index);
+                        prop_assert!(carried[index].is_some(), "{} settled without a call", index);
+                        let mut outcome = MessageOutcome::new(index, message.clone(), outcome.clone(), None);
+                        outcome.unreadable_result = settled
+                            .unreadable
+                            .iter()
+                            .find(|(at, _)| *at == index)
+                            .map(|(_, result)| result.clone());
+                        let unreadable_reason = matches!(outcome.outcome, Outcome::NotSent { reason: NotSentReason::UnreadableResult { .. } });
+                        prop_assert_eq!(outcome.unreadable_result.is_some(), unreadable_reason);
+                        prop_assert!(!noted.contains(&index), "the model's results list no failures");
+                        in_flight_items.remove(&index);
+                        given += 1;
+                        outcomes[index] = Some(outcome);
+                    }
+                    collector.add_call(settled);
+                    continue;
+                }
+                let Some(event) = batch.poll_event() else { break };
+                if let Event::Outcome(outcome) = &event {
+                    collector.add_outcome(outcome.clone());
+                }
                 match event {
                     Event::CallStarting { call, items } => {
                         prop_assert!(announced.insert(call), "call {} announced twice", call);
@@ -1535,9 +1568,22 @@ proptest! {
             if let Event::Outcome(outcome) = event {
                 let index = outcome.index;
                 prop_assert!(outcomes[index].is_none());
+                collector.add_outcome(outcome.clone());
                 outcomes[index] = Some(outcome);
             }
         }
+        // The collector put every outcome in its input position, whatever order they came in.
+        let report = match collector.finish() {
+            Ok(report) => report,
+            Err(error) => error.into_report(),
+        };
+        prop_assert_eq!(report.messages().len(), total);
+        for (index, outcome) in outcomes.iter().enumerate() {
+            let outcome = outcome.as_ref().expect("every item has an outcome");
+            prop_assert_eq!(&report.messages()[index].to, &outcome.message.to);
+            prop_assert_eq!(&report.outcomes()[index], &outcome.outcome);
+        }
+        prop_assert_eq!(report.unreadable_results().count(), outcomes.iter().flatten().filter(|o| o.unreadable_result.is_some()).count());
         for (index, outcome) in outcomes.iter().enumerate() {
             let outcome = outcome.as_ref().expect("every item has an outcome");
             if !valid[index] {

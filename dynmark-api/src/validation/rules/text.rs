@@ -2,7 +2,13 @@
 
 /// `true` when `s` is empty or only whitespace: what `required` refuses.
 pub fn is_blank(s: &str) -> bool {
-    s.trim().is_empty()
+    match s.as_bytes().first() {
+        None => true,
+        // An ASCII character that is not whitespace (tab to carriage return, space) cannot be
+        // trimmed away: the common case, decided without looking further.
+        Some(&byte) if byte < 0x80 && !matches!(byte, b'\t'..=b'\r' | b' ') => false,
+        Some(_) => s.trim().is_empty(),
+    }
 }
 
 /// The length of `s` in characters (Unicode scalar values), not bytes: `"é"` is 1 character and 2
@@ -27,5 +33,14 @@ mod tests {
         assert!(is_blank(" \t\n"));
         assert!(is_blank(""));
         assert!(!is_blank(" a "));
+    }
+
+    #[test]
+    fn blank_is_what_trimming_leaves_empty_for_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [c.to_string(), format!("{c}a"), format!("{c}{c}")] {
+                assert_eq!(is_blank(&text), text.trim().is_empty(), "{text:?}");
+            }
+        }
     }
 }
