@@ -23,6 +23,8 @@
 use std::path::{Path, PathBuf};
 
 use dynmark_api::Message;
+use dynmark_api::operation::BatchOperation as _;
+use dynmark_api::operations::SendMessages;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension as _, params};
 
@@ -572,27 +574,21 @@ fn error(path: &Path, source: rusqlite::Error) -> JournalError {
 
 /// A fingerprint of the message a row makes (FNV-1a over its JSON): a row that changed since
 /// the journal recorded it has another one.
+///
+/// The JSON is what the request carries (`BatchOperation::write_item`, the generated writer),
+/// byte for byte what `serde_json` writes, so fingerprints recorded before it replaced
+/// `serde_json` here still match.
 pub fn fingerprint(message: &Message) -> i64 {
-    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
-    // Writing JSON into a hasher cannot fail: `Fnv::write` never does.
-    let _ = serde_json::to_writer(&mut hash, message);
-    hash.0 as i64
+    let mut json = Vec::with_capacity(256);
+    // Writing JSON into a `Vec` cannot fail.
+    let _ = SendMessages::write_item(message, &mut json);
+    fnv1a(&json) as i64
 }
 
-struct Fnv(u64);
-
-impl std::io::Write for Fnv {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        for &byte in bytes {
-            self.0 ^= u64::from(byte);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -842,6 +838,19 @@ mod tests {
             .query_row("SELECT failures FROM rows WHERE row = 7", [], |r| r.get(0))
             .expect("row 7");
         assert_eq!(failures.as_deref(), Some("[{\"failureCode\":\"X\"}]"));
+    }
+
+    #[test]
+    fn fingerprints_are_fnv1a_over_serde_jsons_bytes() {
+        // What earlier versions recorded: FNV-1a fed by `serde_json::to_writer`.
+        let message = Message::to("447700900000")
+            .from("Example")
+            .body("Hi \"Ann\"\n€")
+            .with_client_ref("r-1");
+        let json = serde_json::to_vec(&message).unwrap();
+        assert_eq!(fingerprint(&message), fnv1a(&json) as i64);
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 
     #[test]
