@@ -508,6 +508,14 @@ where
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
+            // Outcomes already queued go straight out (no turn of the driving loop, no `Event`
+            // around each), unless a call announced meanwhile waits to be written.
+            if !self.calls.has_announced()
+                && let Some(outcome) = self.batch.poll_outcome()
+            {
+                self.trace.outcome(&outcome);
+                return Some(outcome);
+            }
             if let Event::Outcome(outcome) = self.next_event()? {
                 return Some(outcome);
             }

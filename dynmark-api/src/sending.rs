@@ -299,6 +299,14 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
+            // Outcomes already queued go straight out (no turn of the driving loop, no `Event`
+            // around each), unless a call announced meanwhile waits to be written.
+            if !this.calls.has_announced()
+                && let Some(outcome) = this.batch.poll_outcome()
+            {
+                this.trace.outcome(&outcome);
+                return Poll::Ready(Some(outcome));
+            }
             match ready!(this.poll_event(cx)) {
                 Some(Event::Outcome(outcome)) => return Poll::Ready(Some(outcome)),
                 Some(_) => {}

@@ -47,6 +47,11 @@ impl<Op: BatchOperation> Announcing<Op> {
         calls
     }
 
+    /// `true` while a call whose `CallStarting` was given out waits to be written.
+    pub(crate) fn has_announced(&self) -> bool {
+        !self.announced.is_empty()
+    }
+
     /// Lends the batch's next call, if one may start now; `true` if it did.
     pub(crate) fn lend(&mut self, batch: &mut Batch<Op>, endpoint: &Endpoint) -> bool {
         match batch.poll_lent_call(endpoint, Instant::now()) {

@@ -185,14 +185,22 @@ struct Pending {
 }
 
 impl Pending {
-    /// Its journal entry, as `state`.
+    /// Its journal entry, as `state`. An accepted row's says only which row it is: the
+    /// journal keeps no entry for it (its call, done, says it), so its texts are not copied.
     fn entry(&self, state: State, failures: Option<String>) -> RowEntry {
+        let (to, client_ref) = match state {
+            State::Accepted => (String::new(), None),
+            _ => (
+                self.line.to.clone().unwrap_or_default(),
+                self.line.client_ref.clone(),
+            ),
+        };
         RowEntry {
             row: self.line.row,
             fingerprint: self.fingerprint,
             state,
-            to: self.line.to.clone().unwrap_or_default(),
-            client_ref: self.line.client_ref.clone(),
+            to,
+            client_ref,
             failures,
         }
     }
