@@ -288,6 +288,8 @@ pub struct Sending<Op: BatchOperation, I> {
     input_done: bool,
     batch: Batch<Op>,
     started: bool,
+    /// Outcomes handed out straight from the queue since the driving loop last ran.
+    in_a_row: u8,
     deadline: Option<Instant>,
     time_limit: Option<Duration>,
     stop: StopHandle,
@@ -322,6 +324,7 @@ where
             input_done: false,
             batch,
             started: false,
+            in_a_row: 0,
             deadline: None,
             time_limit,
             stop: StopHandle::new(),
@@ -441,7 +444,13 @@ where
                     match self.input.next() {
                         Some(item) => {
                             self.batch.push(item);
-                            if draining || !self.batch.takes_more() {
+                            if draining || !self.batch.takes_more() || self.batch.has_events() {
+                                break;
+                            }
+                            // A call that ended meanwhile: its outcomes go out now, not once
+                            // the call being filled is full (a slow input would hold them).
+                            if let Ok((call, ended)) = self.results.try_recv() {
+                                self.settle(call, ended);
                                 break;
                             }
                         }
@@ -509,13 +518,17 @@ where
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             // Outcomes already queued go straight out (no turn of the driving loop, no `Event`
-            // around each), unless a call announced meanwhile waits to be written.
-            if !self.calls.has_announced()
+            // around each), unless a call announced meanwhile waits to be written; every
+            // `OUTCOMES_IN_A_ROW` the loop runs (a call that ended is taken in, the next lent).
+            if self.in_a_row < crate::shell::OUTCOMES_IN_A_ROW
+                && !self.calls.has_announced()
                 && let Some(outcome) = self.batch.poll_outcome()
             {
+                self.in_a_row += 1;
                 self.trace.outcome(&outcome);
                 return Some(outcome);
             }
+            self.in_a_row = 0;
             if let Event::Outcome(outcome) = self.next_event()? {
                 return Some(outcome);
             }

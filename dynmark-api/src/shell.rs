@@ -10,6 +10,10 @@ use crate::operation::BatchOperation;
 use crate::protocol::{Batch, Collector, Endpoint, Event, LentCall, StopHandle};
 use crate::trace::SendTrace;
 
+/// How many queued outcomes a stream hands out straight from the batch before its driving loop
+/// runs again (taking in calls that ended, lending the next, reading a stop).
+pub(crate) const OUTCOMES_IN_A_ROW: u8 = 16;
+
 /// The calls a loop has lent from its batch and not written yet: each waits until its
 /// `CallStarting` was given out, and is written at the loop's next turn (so that a consumer can
 /// journal "these are in flight" first).

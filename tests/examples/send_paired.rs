@@ -1,7 +1,7 @@
 //! The sends of `benches/send.rs` in turns: each round runs every variant once (a fresh server
 //! and client each, `--iterations` sends of the 10,000 messages), and each of ours is divided
 //! by the faster async baseline of the same round (the blocking client by the blocking pool of
-//! the same round). Slow drifts of a shared machine move both sides of a ratio alike, so the
+//! the same round), every other round in the reverse order. Slow drifts of a shared machine move both sides of a ratio alike, so the
 //! median of the per-round ratios says more than two medians taken minutes apart.
 //!
 //! ```text
@@ -50,9 +50,15 @@ fn main() {
     }
     for in_flight in [1, 4, 16] {
         let mut times: Vec<Vec<Duration>> = vec![Vec::new(); Variant::ALL.len()];
-        for _ in 0..rounds {
-            for (at, variant) in Variant::ALL.iter().enumerate() {
-                times[at].push(variant.time(&runtime, &messages, in_flight, iterations));
+        for round in 0..rounds {
+            // Every other round in the other order, so that no side always runs first.
+            let mut order: Vec<usize> = (0..Variant::ALL.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for at in order {
+                let time = Variant::ALL[at].time(&runtime, &messages, in_flight, iterations);
+                times[at].push(time);
             }
         }
         let rate = |time: Duration| (iterations as f64 * MESSAGES as f64) / time.as_secs_f64();

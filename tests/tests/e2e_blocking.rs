@@ -100,3 +100,38 @@ async fn usable_inside_an_async_runtime() {
     assert!(result.expect("accepted").all_accepted());
     drop(client);
 }
+
+/// A slow input does not hold back the outcomes of a call that has ended: they come out while
+/// the next call is still being filled, not once it is full.
+#[test]
+fn a_slow_input_does_not_hold_back_the_outcomes_of_an_ended_call() {
+    let sandbox = Sandbox::start().expect("sandbox starts");
+    let client = Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .batch_size(5)
+        .calls_in_flight(1)
+        .build()
+        .expect("client builds");
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&read);
+    // Ten messages, each after a pause: the first call (5) ends long before the tenth is read.
+    let input = (0..10).map(move |i| {
+        if i >= 5 {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Message::to(format!("44770090000{i}"))
+            .from("Example")
+            .body("Hello")
+    });
+    let mut outcomes = client.send_stream(input);
+    let first = outcomes.next().expect("an outcome");
+    assert!(first.outcome.is_accepted(), "{:?}", first.outcome);
+    let taken = read.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        taken < 10,
+        "the first outcome waited for all {taken} messages to be read"
+    );
+    assert_eq!(outcomes.count(), 9);
+}

@@ -599,16 +599,16 @@ impl<Op: BatchOperation> Batch<Op> {
         self.take_back(call.items, call.request);
     }
 
-    /// `true` when [`poll_lent_call`](Self::poll_lent_call) (or [`poll_call`](Self::poll_call))
-    /// may hand out a call: one is complete, a slot is free, the batch is not stopped (the
-    /// deadline aside: those check it).
     /// Whether a shell taking items in a row should take one more now: the batch
-    /// [`wants_items`](Self::wants_items) and no complete call waits for a free slot (it is
-    /// lent first).
+    /// [`wants_items`](Self::wants_items), and no call is ready to be lent (a complete call
+    /// with a free slot goes out first).
     pub(crate) fn takes_more(&self) -> bool {
         self.wants_items() && !self.has_ready_call()
     }
 
+    /// `true` when [`poll_lent_call`](Self::poll_lent_call) (or [`poll_call`](Self::poll_call))
+    /// may hand out a call: one is complete, a slot is free, the batch is not stopped (the
+    /// deadline aside: those check it).
     pub(crate) fn has_ready_call(&self) -> bool {
         self.halt.is_none()
             && self.in_flight.len() < self.calls_in_flight

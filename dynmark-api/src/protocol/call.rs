@@ -287,7 +287,7 @@ fn without_trailing_commas(body: &[u8]) -> Vec<u8> {
 }
 
 /// `count` items as a JSON array, as `serde_json` writes a slice of them. The room for the
-/// whole body is reserved once the first item shows how long one is.
+/// whole body is reserved once the first item shows how long one is (at most 1 MiB ahead).
 fn json_array<'a, Op: BatchOperation>(
     items: impl Iterator<Item = &'a Op::Item>,
     count: usize,
@@ -304,8 +304,10 @@ where
         let before = body.len();
         Op::write_item(item, &mut body)?;
         if i == 0 {
+            // An estimate, so at most 1 MiB: a long first item says little of the others.
             let one = body.len() - before + 1;
-            body.reserve(one.saturating_mul(count.saturating_sub(1)) + one / 2 + 1);
+            let rest = one.saturating_mul(count.saturating_sub(1)) + one / 2 + 1;
+            body.reserve(rest.min(1 << 20));
         }
     }
     body.push(b']');

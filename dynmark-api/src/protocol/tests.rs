@@ -1411,6 +1411,8 @@ proptest! {
         // What `send` makes of the same outcomes, taken one by one or (`bulk`) a settled
         // call's at once.
         let mut collector = Collector::new();
+        // The accepted items whose results also list failures (every third position).
+        let mut noted_expected = std::collections::BTreeSet::new();
         loop {
             batch.fill(&mut input);
             loop {
@@ -1443,7 +1445,7 @@ proptest! {
                             .map(|(_, result)| result.clone());
                         let unreadable_reason = matches!(outcome.outcome, Outcome::NotSent { reason: NotSentReason::UnreadableResult { .. } });
                         prop_assert_eq!(outcome.unreadable_result.is_some(), unreadable_reason);
-                        prop_assert!(!noted.contains(&index), "the model's results list no failures");
+                        prop_assert_eq!(noted.contains(&index), noted_expected.contains(&index), "noted for {}", index);
                         in_flight_items.remove(&index);
                         given += 1;
                         outcomes[index] = Some(outcome);
@@ -1484,6 +1486,7 @@ proptest! {
                         // An unreadable result's detail lands on its own item.
                         let unreadable_reason = matches!(outcome.outcome, Outcome::NotSent { reason: NotSentReason::UnreadableResult { .. } });
                         prop_assert_eq!(outcome.unreadable_result.is_some(), unreadable_reason);
+                        prop_assert_eq!(!outcome.accepted_with_failures.is_empty(), noted_expected.contains(&index), "noted for {}", index);
                         in_flight_items.remove(&index);
                         given += 1;
                         outcomes[index] = Some(outcome);
@@ -1518,7 +1521,13 @@ proptest! {
                                     }
                                     let accepted = pattern & (1 << (position % 8)) != 0;
                                     carried[index] = Some((call.index(), Some(accepted)));
-                                    Ok(MessageResult::to("x").successful(accepted))
+                                    let result = MessageResult::to("x").successful(accepted);
+                                    if accepted && position % 3 == 0 {
+                                        noted_expected.insert(index);
+                                        let noted = crate::ValidationFailure::failure_code("Noted").details("noted");
+                                        return Ok(result.with_validation_failures(vec![noted]));
+                                    }
+                                    Ok(result)
                                 })
                                 .collect();
                             Ok(results)
@@ -1584,6 +1593,9 @@ proptest! {
             prop_assert_eq!(&report.outcomes()[index], &outcome.outcome);
         }
         prop_assert_eq!(report.unreadable_results().count(), outcomes.iter().flatten().filter(|o| o.unreadable_result.is_some()).count());
+        // What was noted with an accepted item stays with it, however it was collected.
+        let noted_at: std::collections::BTreeSet<usize> = report.accepted_with_failures().map(|(at, _)| at).collect();
+        prop_assert_eq!(noted_at, noted_expected.clone());
         for (index, outcome) in outcomes.iter().enumerate() {
             let outcome = outcome.as_ref().expect("every item has an outcome");
             if !valid[index] {
