@@ -627,7 +627,21 @@ fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenSt
         .map(|v| v.value.as_str())
         .collect();
     let variant_docs = values.iter().map(|value| format!(" `{value}`"));
-    let expecting = format!("a {} string", enumeration.name);
+    let wire = wire_impls(
+        &name,
+        &format!("a {} string", enumeration.name),
+        quote! { serializer.serialize_str(self.as_str()) },
+        quote! {
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> ::core::result::Result<#name, E> {
+                ::core::result::Result::Ok(#name::from(value))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: ::std::string::String) -> ::core::result::Result<#name, E> {
+                ::core::result::Result::Ok(#name::from(value))
+            }
+        },
+        quote! { deserialize_string },
+    );
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -682,36 +696,7 @@ fn extensible_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenSt
             }
         }
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                // A schema name never has an underscore, so this cannot clash with one.
-                struct __Visitor;
-
-                impl serde::de::Visitor<'_> for __Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_str<E: serde::de::Error>(self, value: &str) -> ::core::result::Result<#name, E> {
-                        ::core::result::Result::Ok(#name::from(value))
-                    }
-
-                    fn visit_string<E: serde::de::Error>(self, value: ::std::string::String) -> ::core::result::Result<#name, E> {
-                        ::core::result::Result::Ok(#name::from(value))
-                    }
-                }
-
-                deserializer.deserialize_string(__Visitor)
-            }
-        }
+        #wire
     }
 }
 
@@ -734,7 +719,24 @@ fn integer_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStrea
         .variants
         .iter()
         .map(|v| format!(" `{}`", v.value));
-    let expecting = format!("a {} integer", enumeration.name);
+    let wire = wire_impls(
+        &name,
+        &format!("a {} integer", enumeration.name),
+        quote! { serializer.serialize_i64(self.as_i64()) },
+        quote! {
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
+                ::core::result::Result::Ok(#name::from(value))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
+                match i64::try_from(value) {
+                    ::core::result::Result::Ok(value) => ::core::result::Result::Ok(#name::from(value)),
+                    ::core::result::Result::Err(_) => ::core::result::Result::Err(E::invalid_value(serde::de::Unexpected::Unsigned(value), &self)),
+                }
+            }
+        },
+        quote! { deserialize_i64 },
+    );
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -780,9 +782,24 @@ fn integer_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStrea
             }
         }
 
+        #wire
+    }
+}
+
+/// An open enum's `Serialize` (`serialize`: the body, writing its wire value) and `Deserialize`
+/// (a visitor `expecting` it, with `visit` methods, driven by `entry`, the deserializer's
+/// method), shared by the string and the integer kinds.
+fn wire_impls(
+    name: &Ident,
+    expecting: &str,
+    serialize: TokenStream,
+    visit: TokenStream,
+    entry: TokenStream,
+) -> TokenStream {
+    quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.as_i64())
+                #serialize
             }
         }
 
@@ -798,19 +815,10 @@ fn integer_enum(enumeration: &ExtensibleEnum, runtime: &syn::Path) -> TokenStrea
                         f.write_str(#expecting)
                     }
 
-                    fn visit_i64<E: serde::de::Error>(self, value: i64) -> ::core::result::Result<#name, E> {
-                        ::core::result::Result::Ok(#name::from(value))
-                    }
-
-                    fn visit_u64<E: serde::de::Error>(self, value: u64) -> ::core::result::Result<#name, E> {
-                        match i64::try_from(value) {
-                            ::core::result::Result::Ok(value) => ::core::result::Result::Ok(#name::from(value)),
-                            ::core::result::Result::Err(_) => ::core::result::Result::Err(E::invalid_value(serde::de::Unexpected::Unsigned(value), &self)),
-                        }
-                    }
+                    #visit
                 }
 
-                deserializer.deserialize_i64(__Visitor)
+                deserializer.#entry(__Visitor)
             }
         }
     }

@@ -288,8 +288,6 @@ pub struct Sending<Op: BatchOperation, I> {
     input_done: bool,
     batch: Batch<Op>,
     started: bool,
-    /// Outcomes handed out straight from the queue since the driving loop last ran.
-    in_a_row: u8,
     deadline: Option<Instant>,
     time_limit: Option<Duration>,
     stop: StopHandle,
@@ -324,7 +322,6 @@ where
             input_done: false,
             batch,
             started: false,
-            in_a_row: 0,
             deadline: None,
             time_limit,
             stop: StopHandle::new(),
@@ -517,18 +514,9 @@ where
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            // Outcomes already queued go straight out (no turn of the driving loop, no `Event`
-            // around each), unless a call announced meanwhile waits to be written; every
-            // `OUTCOMES_IN_A_ROW` the loop runs (a call that ended is taken in, the next lent).
-            if self.in_a_row < crate::shell::OUTCOMES_IN_A_ROW
-                && !self.calls.has_announced()
-                && let Some(outcome) = self.batch.poll_outcome()
-            {
-                self.in_a_row += 1;
-                self.trace.outcome(&outcome);
+            if let Some(outcome) = self.calls.queued_outcome(&mut self.batch, &mut self.trace) {
                 return Some(outcome);
             }
-            self.in_a_row = 0;
             if let Event::Outcome(outcome) = self.next_event()? {
                 return Some(outcome);
             }

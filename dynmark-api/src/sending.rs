@@ -17,7 +17,7 @@ use crate::error::{CallError, SendError};
 use crate::operation::BatchOperation;
 use crate::protocol::{Batch, Collector, Event, ItemResults, LentCall, SettledCall, StopHandle};
 use crate::report::{MessageOutcome, SendReport};
-use crate::shell::{self, Announcing, OUTCOMES_IN_A_ROW};
+use crate::shell::{self, Announcing};
 use crate::trace::SendTrace;
 
 /// What performing one call came to: its result and how many attempts it took.
@@ -66,8 +66,6 @@ pub struct Sending<Op: BatchOperation, S> {
     input_done: bool,
     batch: Batch<Op>,
     started: bool,
-    /// Outcomes handed out straight from the queue since the driving loop last ran.
-    in_a_row: u8,
     deadline: Option<Instant>,
     time_limit: Option<Duration>,
     stop: StopHandle,
@@ -102,7 +100,6 @@ where
             input_done: false,
             batch,
             started: false,
-            in_a_row: 0,
             deadline: None,
             time_limit: settings.send_deadline,
             stop: StopHandle::new(),
@@ -302,19 +299,9 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            // Outcomes already queued go straight out (no turn of the driving loop, no `Event`
-            // around each), unless a call announced meanwhile waits to be written; every
-            // `OUTCOMES_IN_A_ROW` the loop runs, so that a call that ended meanwhile is taken
-            // in and the next one lent (and a stop seen) without waiting for the queue.
-            if this.in_a_row < OUTCOMES_IN_A_ROW
-                && !this.calls.has_announced()
-                && let Some(outcome) = this.batch.poll_outcome()
-            {
-                this.in_a_row += 1;
-                this.trace.outcome(&outcome);
+            if let Some(outcome) = this.calls.queued_outcome(&mut this.batch, &mut this.trace) {
                 return Poll::Ready(Some(outcome));
             }
-            this.in_a_row = 0;
             match ready!(this.poll_event(cx)) {
                 Some(Event::Outcome(outcome)) => return Poll::Ready(Some(outcome)),
                 Some(_) => {}

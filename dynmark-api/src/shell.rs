@@ -8,11 +8,12 @@ use std::time::Instant;
 
 use crate::operation::BatchOperation;
 use crate::protocol::{Batch, Collector, Endpoint, Event, LentCall, StopHandle};
+use crate::report::MessageOutcome;
 use crate::trace::SendTrace;
 
 /// How many queued outcomes a stream hands out straight from the batch before its driving loop
 /// runs again (taking in calls that ended, lending the next, reading a stop).
-pub(crate) const OUTCOMES_IN_A_ROW: u8 = 16;
+const OUTCOMES_IN_A_ROW: u8 = 16;
 
 /// The calls a loop has lent from its batch and not written yet: each waits until its
 /// `CallStarting` was given out, and is written at the loop's next turn (so that a consumer can
@@ -22,6 +23,8 @@ pub(crate) struct Announcing<Op: BatchOperation> {
     waiting: BTreeMap<usize, LentCall<Op>>,
     /// Calls whose `CallStarting` was given out: to write now.
     announced: Vec<LentCall<Op>>,
+    /// Outcomes handed out straight from the queue since the loop last ran.
+    in_a_row: u8,
 }
 
 impl<Op: BatchOperation> Default for Announcing<Op> {
@@ -29,6 +32,7 @@ impl<Op: BatchOperation> Default for Announcing<Op> {
         Announcing {
             waiting: BTreeMap::new(),
             announced: Vec::new(),
+            in_a_row: 0,
         }
     }
 }
@@ -51,9 +55,26 @@ impl<Op: BatchOperation> Announcing<Op> {
         calls
     }
 
-    /// `true` while a call whose `CallStarting` was given out waits to be written.
-    pub(crate) fn has_announced(&self) -> bool {
-        !self.announced.is_empty()
+    /// An outcome already queued, for a stream to hand out without a turn of its driving loop
+    /// (no `Event` around it), traced; `None` when the loop must run first: a call announced
+    /// meanwhile waits to be written, or [`OUTCOMES_IN_A_ROW`] went out since it last ran (so
+    /// that a call that ended is taken in, the next lent and a stop read without waiting for
+    /// the queue to drain).
+    pub(crate) fn queued_outcome(
+        &mut self,
+        batch: &mut Batch<Op>,
+        trace: &mut SendTrace,
+    ) -> Option<MessageOutcome<Op::Item>> {
+        if self.in_a_row < OUTCOMES_IN_A_ROW
+            && self.announced.is_empty()
+            && let Some(outcome) = batch.poll_outcome()
+        {
+            self.in_a_row += 1;
+            trace.outcome(&outcome);
+            return Some(outcome);
+        }
+        self.in_a_row = 0;
+        None
     }
 
     /// Lends the batch's next call, if one may start now; `true` if it did.
