@@ -372,7 +372,8 @@ where
         // Room for the input, as far as it says (a bogus hint costs at most this much).
         let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
         while let Some(event) = self.next_event() {
-            shell::collect(&mut collector, event, &mut self.batch, &mut self.trace);
+            self.calls
+                .collect(&mut collector, event, &mut self.batch, &mut self.trace);
         }
         collector.finish()
     }

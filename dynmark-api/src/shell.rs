@@ -99,28 +99,34 @@ impl<Op: BatchOperation> Announcing<Op> {
         }
         Some(event)
     }
-}
 
-/// Takes one event into the report, and the outcomes queued behind it straight from the batch
-/// (a settled call's all at once, no `Event` around each), traced.
-pub(crate) fn collect<Op: BatchOperation>(
-    collector: &mut Collector<Op::Item>,
-    event: Event<Op::Item>,
-    batch: &mut Batch<Op>,
-    trace: &mut SendTrace,
-) {
-    collector.add(event);
-    loop {
-        if let Some(settled) = batch.poll_call_outcomes() {
-            for outcome in settled.outcomes.as_slice() {
-                trace.outcome_of(outcome);
+    /// Takes one event into the report, and the outcomes queued behind it straight from the
+    /// batch (a settled call's all at once, no `Event` around each), traced; unless a call
+    /// was just announced: it is written first (at the loop's next turn, whose next event is
+    /// one of those outcomes), so that the next call is not held back by collecting the last.
+    pub(crate) fn collect(
+        &self,
+        collector: &mut Collector<Op::Item>,
+        event: Event<Op::Item>,
+        batch: &mut Batch<Op>,
+        trace: &mut SendTrace,
+    ) {
+        collector.add(event);
+        if !self.announced.is_empty() {
+            return;
+        }
+        loop {
+            if let Some(settled) = batch.poll_call_outcomes() {
+                for outcome in settled.outcomes.as_slice() {
+                    trace.outcome_of(outcome);
+                }
+                collector.add_call(settled);
+            } else if let Some(outcome) = batch.poll_outcome() {
+                trace.outcome(&outcome);
+                collector.add_outcome(outcome);
+            } else {
+                break;
             }
-            collector.add_call(settled);
-        } else if let Some(outcome) = batch.poll_outcome() {
-            trace.outcome(&outcome);
-            collector.add_outcome(outcome);
-        } else {
-            break;
         }
     }
 }
@@ -139,4 +145,67 @@ pub(crate) fn debug_sending<Op: BatchOperation>(
         .field("deadline", &batch.deadline())
         .field("stopped", &stop.is_stopped())
         .finish_non_exhaustive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations::SendMessages;
+    use crate::protocol::{BaseUrl, BatchOptions};
+    use crate::{Credentials, Message, MessageResult};
+
+    /// While a call just announced waits to be written, collecting takes only the event it
+    /// was given: the outcomes of the call that ended wait until the next turn (after the new
+    /// call is written), then go into the report at once.
+    #[test]
+    fn collecting_waits_for_an_announced_call_to_be_written() {
+        let endpoint = Endpoint::new(
+            BaseUrl::parse("https://services.dynmark.com", false).unwrap(),
+            Credentials::new("user", "password"),
+        );
+        let options = BatchOptions {
+            validate: true,
+            call_size: 2,
+        };
+        let mut batch = Batch::<SendMessages>::new(options, 1);
+        let mut input = (0..4)
+            .map(|i| {
+                Message::to(format!("4477009{i:05}"))
+                    .from("Example")
+                    .body("Hello")
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        batch.fill(&mut input);
+        batch.end_input();
+        let (mut calls, mut collector) = (Announcing::default(), Collector::new());
+        let mut trace = SendTrace::start("send");
+        assert!(calls.lend(&mut batch, &endpoint));
+        let starting = calls.next_event(&mut batch).unwrap();
+        calls.collect(&mut collector, starting, &mut batch, &mut trace);
+        let [mut first] = <[_; 1]>::try_from(calls.take_announced(&mut batch))
+            .ok()
+            .unwrap();
+        assert!(first.request(&endpoint).is_ok());
+        let results = vec![Ok(MessageResult::to("x").successful(true)); 2];
+        batch.record_settled(first.settle(Ok(results), 1));
+
+        assert!(calls.lend(&mut batch, &endpoint));
+        let starting = calls.next_event(&mut batch).unwrap();
+        assert!(matches!(starting, Event::CallStarting { call: 1, .. }));
+        calls.collect(&mut collector, starting, &mut batch, &mut trace);
+        assert!(batch.has_events(), "the first call's outcomes were taken");
+
+        assert_eq!(calls.take_announced(&mut batch).len(), 1);
+        let next = calls.next_event(&mut batch).unwrap();
+        assert!(matches!(&next, Event::Outcome(outcome) if outcome.index == 0));
+        calls.collect(&mut collector, next, &mut batch, &mut trace);
+        // The second outcome was taken with the first: what is left is the call's end.
+        let finished = calls.next_event(&mut batch).unwrap();
+        assert!(matches!(finished, Event::CallFinished { call: 0, .. }));
+        calls.collect(&mut collector, finished, &mut batch, &mut trace);
+        let report = collector.finish().expect("no call failed");
+        assert_eq!(report.counts().accepted, 2);
+        assert_eq!(report.len(), 2);
+    }
 }
