@@ -200,7 +200,12 @@ assert!(reason.may_have_reached_service()); // a 5xx: do not blindly send it aga
         Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
-        self.call_stream::<Op, _>(items).report()
+        match Collector::in_place(items.into_iter()) {
+            Ok(collector) => {
+                Sending::<Op, _>::in_place(self.clone(), collector, std::iter::empty()).report()
+            }
+            Err(items) => self.call_stream::<Op, _>(items).report(),
+        }
     }
 
     /// Sends any number of messages, taken from `messages` only as the calls being prepared
@@ -302,6 +307,9 @@ pub struct Sending<Op: BatchOperation, I> {
     returned: Returned<Op>,
     /// The send's span (feature `tracing`).
     trace: SendTrace,
+    /// [`report`](Self::report)'s collector; also the input, when it keeps the input in
+    /// place ([`Client::call`]'s input of a known length).
+    collector: Option<Collector<Op::Item>>,
 }
 
 impl<Op, I> Sending<Op, I>
@@ -332,7 +340,16 @@ where
             in_flight: BTreeMap::new(),
             returned: Returned::default(),
             trace: SendTrace::start(Op::OPERATION_ID),
+            collector: None,
         }
+    }
+
+    /// A send that takes its input from `collector`, which keeps it in place for the report
+    /// ([`Collector::in_place`]).
+    fn in_place(client: Client, collector: Collector<Op::Item>, empty: I) -> Self {
+        let mut sending = Sending::new(client, empty);
+        sending.collector = Some(collector);
+        sending
     }
 
     /// No call starts at or after `deadline`: as [`crate::Sending::deadline`].
@@ -370,12 +387,15 @@ where
     pub fn report(mut self) -> Result<SendReport<Op::Item>, SendError<Op::Item>> {
         self.account_for_all = true;
         // Room for the input, as far as it says (a bogus hint costs at most this much).
-        let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
+        let room = self.input.size_hint().0.min(1 << 20);
+        self.collector
+            .get_or_insert_with(|| Collector::with_capacity(room));
         while let Some(event) = self.next_event() {
+            let collector = self.collector.get_or_insert_with(Collector::new);
             self.calls
-                .collect(&mut collector, event, &mut self.batch, &mut self.trace);
+                .collect(collector, event, &mut self.batch, &mut self.trace);
         }
-        collector.finish()
+        self.collector.take().unwrap_or_default().finish()
     }
 
     /// The next event, traced (feature `tracing`).
@@ -439,7 +459,11 @@ where
                 // Items while the call being filled wants them (not one turn of this loop
                 // each); a drained item's outcome goes out before the next is taken.
                 loop {
-                    match self.input.next() {
+                    let next = match &mut self.collector {
+                        Some(collector) if collector.is_in_place() => collector.lend(),
+                        _ => self.input.next(),
+                    };
+                    match next {
                         Some(item) => {
                             self.batch.push(item);
                             if draining || !self.batch.takes_more() || self.batch.has_events() {

@@ -11,7 +11,7 @@ use crate::config::{Config, Settings, builder_methods, http_client_method};
 use crate::error::{BuildError, CallError, SendError, TransportError, send_error};
 use crate::operation::{BatchOperation, Method};
 use crate::operations::SendMessages;
-use crate::protocol::{BodyBuffer, Endpoint, HttpRequest, HttpResponse, RetryDecision};
+use crate::protocol::{BodyBuffer, Collector, Endpoint, HttpRequest, HttpResponse, RetryDecision};
 use crate::report::SendReport;
 use crate::sending::{Performed, Sending};
 use crate::trace::CallTrace;
@@ -159,6 +159,12 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     /// calls of at most `batch_size` items with up to `calls_in_flight` calls at once, and
     /// returns one [`Outcome`](crate::Outcome) per input item, in input order.
     ///
+    /// The report holds every item, handed back. An input that says exactly how long it is
+    /// (a `Vec`, an array, `slice.iter().cloned()`) is taken at once and the report is kept
+    /// in its memory: a `Vec`'s allocation becomes the report's, so the items are never held
+    /// twice. Any other input is read as the calls need it. For more items than fit in
+    /// memory, use [`call_stream`](Self::call_stream).
+    ///
     /// A call that fails as a whole (credentials refused, 5xx, timeout, reset, unreadable
     /// answer) makes the result an `Err`([`SendError`]) that still holds the report: items of
     /// other calls keep their outcomes, the failed call's items are
@@ -200,9 +206,18 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
         Op::Item: Send + 'static,
         Op::ItemResult: Send + 'static,
     {
-        self.call_stream::<Op, _>(futures_util::stream::iter(items))
-            .report()
-            .await
+        match Collector::in_place(items.into_iter()) {
+            Ok(collector) => {
+                Sending::<Op, _>::in_place(self.clone(), collector, futures_util::stream::empty())
+                    .report()
+                    .await
+            }
+            Err(items) => {
+                self.call_stream::<Op, _>(futures_util::stream::iter(items))
+                    .report()
+                    .await
+            }
+        }
     }
 
     /// Sends a stream of messages, any number of them, and gives back a stream of

@@ -80,6 +80,9 @@ pub struct Sending<Op: BatchOperation, S> {
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     /// The send's span (feature `tracing`).
     trace: SendTrace,
+    /// [`report`](Self::report)'s collector; also the input, when it keeps the input in
+    /// place ([`Client::call`]'s input of a known length).
+    collector: Option<Collector<Op::Item>>,
 }
 
 // Nothing in a `Sending` is pinned structurally: the input is boxed, the items sit in `Vec`s.
@@ -109,8 +112,17 @@ where
             returned: Returned::default(),
             sleep: None,
             trace: SendTrace::start(Op::OPERATION_ID),
+            collector: None,
             client,
         }
+    }
+
+    /// A send that takes its input from `collector`, which keeps it in place for the report
+    /// ([`Collector::in_place`]).
+    pub(crate) fn in_place(client: Client, collector: Collector<Op::Item>, empty: S) -> Self {
+        let mut sending = Sending::new(client, empty);
+        sending.collector = Some(collector);
+        sending
     }
 
     /// No call starts at or after `deadline` (overrides the client's
@@ -155,12 +167,15 @@ where
     pub async fn report(mut self) -> Result<SendReport<Op::Item>, SendError<Op::Item>> {
         self.account_for_all = true;
         // Room for the input, as far as it says (a bogus hint costs at most this much).
-        let mut collector = Collector::with_capacity(self.input.size_hint().0.min(1 << 20));
+        let room = self.input.size_hint().0.min(1 << 20);
+        self.collector
+            .get_or_insert_with(|| Collector::with_capacity(room));
         while let Some(event) = std::future::poll_fn(|cx| self.poll_event(cx)).await {
+            let collector = self.collector.get_or_insert_with(Collector::new);
             self.calls
-                .collect(&mut collector, event, &mut self.batch, &mut self.trace);
+                .collect(collector, event, &mut self.batch, &mut self.trace);
         }
-        collector.finish()
+        self.collector.take().unwrap_or_default().finish()
     }
 
     /// The next event, traced (feature `tracing`).
@@ -211,7 +226,11 @@ where
                 // Items as they come, while the call being filled wants them (not one turn of
                 // this loop each); a drained item's outcome goes out before the next is taken.
                 loop {
-                    match self.input.as_mut().poll_next(cx) {
+                    let next = match &mut self.collector {
+                        Some(collector) if collector.is_in_place() => Poll::Ready(collector.lend()),
+                        _ => self.input.as_mut().poll_next(cx),
+                    };
+                    match next {
                         Poll::Ready(Some(item)) => {
                             self.batch.push(item);
                             if draining || !self.batch.takes_more() || self.batch.has_events() {

@@ -21,6 +21,13 @@ impl Flavor for Async {
         client.send(messages).await
     }
 
+    async fn send_unknown_length(
+        client: &Client,
+        messages: Vec<Message>,
+    ) -> Result<SendReport, SendError> {
+        client.send(messages.into_iter().filter(|_| true)).await
+    }
+
     async fn call_panicky(
         client: &Client,
         messages: Vec<Message>,

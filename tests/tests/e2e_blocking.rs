@@ -25,6 +25,13 @@ impl Flavor for Blocking {
         client.send(messages)
     }
 
+    async fn send_unknown_length(
+        client: &Client,
+        messages: Vec<Message>,
+    ) -> Result<SendReport, SendError> {
+        client.send(messages.into_iter().filter(|_| true))
+    }
+
     async fn call_panicky(
         client: &Client,
         messages: Vec<Message>,

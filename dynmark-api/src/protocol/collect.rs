@@ -30,6 +30,95 @@ pub struct Collector<T> {
     failures: Vec<CallFailure>,
     attempts: Vec<(usize, u32)>,
     calls: usize,
+    /// The report kept in the input's own memory instead ([`Collector::in_place`]): then
+    /// `messages`, `outcomes` and `early` stay empty.
+    in_place: Option<InPlace<T>>,
+}
+
+/// A report kept in the input's own memory: every input item in its slot, lent out of it to
+/// its call and put back with its outcome, so that the report is the input, not a copy.
+#[derive(Debug)]
+struct InPlace<T> {
+    /// The items by input index: `None` while lent to a call.
+    slots: Vec<Option<T>>,
+    /// Their outcomes by input index, as they come.
+    outcomes: Vec<Option<Outcome>>,
+    /// How many items were lent.
+    lent: usize,
+}
+
+impl<T> InPlace<T> {
+    /// The next input item, taken out of its slot.
+    fn lend(&mut self) -> Option<T> {
+        let item = self.slots.get_mut(self.lent)?.take();
+        self.lent += 1;
+        item
+    }
+
+    /// Puts an item back into its slot with its outcome (the later outcome standing, should
+    /// one come twice).
+    fn put(&mut self, index: usize, item: T, outcome: Outcome) {
+        // Every index comes from the slots; were one past them, they grow rather than lose it.
+        if index >= self.slots.len() {
+            self.slots.resize_with(index + 1, || None);
+        }
+        if index >= self.outcomes.len() {
+            self.outcomes.resize_with(index + 1, || None);
+        }
+        if let (Some(slot), Some(placed)) =
+            (self.slots.get_mut(index), self.outcomes.get_mut(index))
+        {
+            *slot = Some(item);
+            *placed = Some(outcome);
+        }
+    }
+
+    /// The items that have their outcome, in input order, with their outcomes; how many come
+    /// before the first that has none (events not all given); and, after it, each one's
+    /// `(input index, position)`. With none missing, both `Vec`s are the slots' own memory.
+    fn finish(self) -> Placed<T> {
+        let complete = self.slots.len() == self.outcomes.len()
+            && self.slots.iter().all(Option::is_some)
+            && self.outcomes.iter().all(Option::is_some);
+        if complete {
+            let (messages, outcomes) = (flatten(self.slots), flatten(self.outcomes));
+            let gapless = messages.len();
+            return (messages, outcomes, gapless, Vec::new());
+        }
+        let (mut messages, mut outcomes, mut moved) = (Vec::new(), Vec::new(), Vec::new());
+        let mut gapless = None;
+        let outcomes_by_index = self
+            .outcomes
+            .into_iter()
+            .chain(std::iter::repeat_with(|| None));
+        for (index, (item, outcome)) in self.slots.into_iter().zip(outcomes_by_index).enumerate() {
+            match (item, outcome) {
+                (Some(item), Some(outcome)) => {
+                    if gapless.is_some() {
+                        moved.push((index, messages.len()));
+                    }
+                    messages.push(item);
+                    outcomes.push(outcome);
+                }
+                _ => {
+                    gapless.get_or_insert(messages.len());
+                }
+            }
+        }
+        let gapless = gapless.unwrap_or(messages.len());
+        (messages, outcomes, gapless, moved)
+    }
+}
+
+/// A report's messages and outcomes in input order, how many of them are at their input
+/// index, and the `(input index, position)` of the others.
+type Placed<T> = (Vec<T>, Vec<Outcome>, usize, Vec<(usize, usize)>);
+
+/// `Vec<Option<T>>` of `Some`s → `Vec<T>`, in the same memory (`filter_map` over a `Vec`'s own
+/// iterator collects in place; `flatten` would not).
+#[allow(clippy::filter_map_identity)]
+fn flatten<T>(slots: Vec<Option<T>>) -> Vec<T> {
+    slots.into_iter().filter_map(|item| item).collect()
 }
 
 /// Outcomes waiting in a [`Collector`] for an earlier one.
@@ -53,6 +142,7 @@ impl<T> Default for Collector<T> {
             failures: Vec::new(),
             attempts: Vec::new(),
             calls: 0,
+            in_place: None,
         }
     }
 }
@@ -70,6 +160,40 @@ impl<T> Collector<T> {
             outcomes: Vec::with_capacity(items),
             ..Collector::default()
         }
+    }
+
+    /// A collector that keeps the report in the input's own memory, when `items` says
+    /// exactly how many there are (a `Vec`'s own iterator, an array's, a slice's clones): the
+    /// items are taken at once (a `Vec`'s memory is reused for them), lent out with
+    /// [`lend`](Self::lend), and put back with their outcomes. Any other input is given back.
+    pub(crate) fn in_place<I: Iterator<Item = T>>(items: I) -> Result<Self, I> {
+        match items.size_hint() {
+            (0, _) => Err(items),
+            (low, Some(high)) if low == high => {
+                let slots: Vec<Option<T>> = items.map(Some).collect();
+                let outcomes = std::iter::repeat_with(|| None).take(slots.len()).collect();
+                Ok(Collector {
+                    in_place: Some(InPlace {
+                        slots,
+                        outcomes,
+                        lent: 0,
+                    }),
+                    ..Collector::default()
+                })
+            }
+            _ => Err(items),
+        }
+    }
+
+    /// `true` when the input is kept here ([`in_place`](Self::in_place)).
+    pub(crate) fn is_in_place(&self) -> bool {
+        self.in_place.is_some()
+    }
+
+    /// The next input item of an [`in_place`](Self::in_place) collector (`None` at the
+    /// input's end, or when the input is not kept here).
+    pub(crate) fn lend(&mut self) -> Option<T> {
+        self.in_place.as_mut()?.lend()
     }
 
     /// Takes one event.
@@ -106,6 +230,10 @@ impl<T> Collector<T> {
         if let Some(result) = outcome.unreadable_result {
             self.unreadable_results.push((index, result));
         }
+        if let Some(in_place) = &mut self.in_place {
+            in_place.put(index, outcome.message, outcome.outcome);
+            return;
+        }
         self.take(Early::One(index, outcome.message, outcome.outcome));
     }
 
@@ -114,6 +242,12 @@ impl<T> Collector<T> {
     pub(crate) fn add_call(&mut self, mut settled: SettledItems<T>) {
         self.accepted_with_failures.append(&mut settled.noted);
         self.unreadable_results.append(&mut settled.unreadable);
+        if let Some(in_place) = &mut self.in_place {
+            for ((index, item), outcome) in settled.items.zip(settled.outcomes) {
+                in_place.put(index, item, outcome);
+            }
+            return;
+        }
         self.take(Early::Call(settled));
     }
 
@@ -182,38 +316,10 @@ impl<T> Collector<T> {
     /// its positions after the gap are not their input indices any more (the failures noted
     /// with them follow them).
     pub fn finish(self) -> Result<SendReport<T>, SendError<T>> {
-        let (mut messages, mut outcomes) = (self.messages, self.outcomes);
-        let gapless = messages.len();
-        // After a missing one, in input order (a later outcome for one index standing).
-        let mut after_gap: Vec<(usize, u64, T, Outcome)> = Vec::new();
-        for ((_, came), entry) in self.early {
-            match entry {
-                Early::One(index, message, outcome) => {
-                    after_gap.push((index, came, message, outcome));
-                }
-                Early::Call(settled) => {
-                    for ((index, message), outcome) in settled.items.zip(settled.outcomes) {
-                        after_gap.push((index, came, message, outcome));
-                    }
-                }
-            }
-        }
-        after_gap.sort_by_key(|&(index, came, ..)| (index, came));
-        // `(input index, position in the report)`.
-        let mut moved: Vec<(usize, usize)> = Vec::new();
-        for (index, _, message, outcome) in after_gap {
-            match moved.last() {
-                Some(&(last, at)) if last == index => {
-                    messages[at] = message;
-                    outcomes[at] = outcome;
-                }
-                _ => {
-                    moved.push((index, messages.len()));
-                    messages.push(message);
-                    outcomes.push(outcome);
-                }
-            }
-        }
+        let (messages, outcomes, gapless, moved) = match self.in_place {
+            Some(in_place) => in_place.finish(),
+            None => in_order(self.messages, self.outcomes, self.early),
+        };
         let position = |index: usize| {
             if index < gapless {
                 return Some(index);
@@ -245,6 +351,47 @@ impl<T> Collector<T> {
             Err(SendError::new(report, failures, self.calls))
         }
     }
+}
+
+/// The report's messages and outcomes of a collector that kept them in input order, with those
+/// that came after a missing one (events not all given) appended in input order.
+fn in_order<T>(
+    mut messages: Vec<T>,
+    mut outcomes: Vec<Outcome>,
+    early: BTreeMap<(usize, u64), Early<T>>,
+) -> Placed<T> {
+    let gapless = messages.len();
+    // After a missing one, in input order (a later outcome for one index standing).
+    let mut after_gap: Vec<(usize, u64, T, Outcome)> = Vec::new();
+    for ((_, came), entry) in early {
+        match entry {
+            Early::One(index, message, outcome) => {
+                after_gap.push((index, came, message, outcome));
+            }
+            Early::Call(settled) => {
+                for ((index, message), outcome) in settled.items.zip(settled.outcomes) {
+                    after_gap.push((index, came, message, outcome));
+                }
+            }
+        }
+    }
+    after_gap.sort_by_key(|&(index, came, ..)| (index, came));
+    // `(input index, position in the report)`.
+    let mut moved: Vec<(usize, usize)> = Vec::new();
+    for (index, _, message, outcome) in after_gap {
+        match moved.last() {
+            Some(&(last, at)) if last == index => {
+                messages[at] = message;
+                outcomes[at] = outcome;
+            }
+            _ => {
+                moved.push((index, messages.len()));
+                messages.push(message);
+                outcomes.push(outcome);
+            }
+        }
+    }
+    (messages, outcomes, gapless, moved)
 }
 
 #[cfg(test)]
@@ -285,5 +432,103 @@ mod tests {
         let shown = report.to_string();
         let line = shown.lines().find(|line| line.contains("#2")).unwrap();
         assert!(line.contains("for 3"), "{shown}");
+    }
+
+    fn messages(n: usize) -> Vec<Message> {
+        (0..n)
+            .map(|i| {
+                Message::to(format!("44770090000{i}"))
+                    .from("Example")
+                    .body("Hello")
+            })
+            .collect()
+    }
+
+    /// An input of a known length is kept in place: its items are lent out in order, come
+    /// back in any order, and the report's messages are the input's own memory.
+    #[test]
+    fn an_input_kept_in_place_is_the_report() {
+        let input = messages(4);
+        let memory = input.as_ptr() as usize;
+        let mut collector = Collector::in_place(input.into_iter()).ok().unwrap();
+        let lent: Vec<Message> = std::iter::from_fn(|| collector.lend()).collect();
+        assert_eq!(lent.len(), 4);
+        let mut lent: Vec<(usize, Message)> = lent.into_iter().enumerate().collect();
+        lent.reverse();
+        for (index, message) in lent {
+            let mut outcome = MessageOutcome::new(index, message, Outcome::Accepted, Some(0));
+            if index == 1 {
+                outcome.accepted_with_failures = vec![
+                    ValidationFailure::failure_code(FailureCode::from("Noted")).details("noted"),
+                ];
+            }
+            collector.add_outcome(outcome);
+        }
+        let report = collector.finish().expect("no call failed");
+        let to: Vec<&str> = report.messages().iter().map(|m| m.to.as_str()).collect();
+        assert_eq!(
+            to,
+            [
+                "447700900000",
+                "447700900001",
+                "447700900002",
+                "447700900003"
+            ]
+        );
+        assert_eq!(report.messages().as_ptr() as usize, memory);
+        assert_eq!(report.counts().accepted, 4);
+        let noted: Vec<usize> = report.accepted_with_failures().map(|(at, _)| at).collect();
+        assert_eq!(noted, [1]);
+    }
+
+    /// Kept in place, with outcomes missing: as in input order, the report holds the
+    /// items that have one, and what was noted follows its item.
+    #[test]
+    fn an_input_kept_in_place_with_a_gap() {
+        // The fifth is never lent: it has no outcome either.
+        let mut collector = Collector::in_place(messages(5).into_iter()).ok().unwrap();
+        let lent: Vec<Message> = std::iter::from_fn(|| collector.lend()).take(4).collect();
+        for (index, message) in lent.into_iter().enumerate().filter(|(i, _)| *i != 1) {
+            let mut outcome = MessageOutcome::new(index, message, Outcome::Accepted, Some(0));
+            if index == 3 {
+                outcome.accepted_with_failures = vec![
+                    ValidationFailure::failure_code(FailureCode::from("Noted")).details("noted"),
+                ];
+            }
+            collector.add_outcome(outcome);
+        }
+        let report = collector.finish().expect("no call failed");
+        let to: Vec<&str> = report.messages().iter().map(|m| m.to.as_str()).collect();
+        assert_eq!(to, ["447700900000", "447700900002", "447700900003"]);
+        let noted: Vec<usize> = report.accepted_with_failures().map(|(at, _)| at).collect();
+        assert_eq!(noted, [2]);
+    }
+
+    /// Kept in place, with the last item never lent: the report holds the four that have
+    /// an outcome, not the fifth without one.
+    #[test]
+    fn an_input_kept_in_place_and_not_all_lent() {
+        let mut collector = Collector::in_place(messages(5).into_iter()).ok().unwrap();
+        let lent: Vec<Message> = std::iter::from_fn(|| collector.lend()).take(4).collect();
+        for (index, message) in lent.into_iter().enumerate() {
+            collector.add_outcome(MessageOutcome::new(index, message, Outcome::Accepted, None));
+        }
+        let report = collector.finish().expect("no call failed");
+        assert_eq!(report.messages().len(), 4);
+        assert_eq!(report.outcomes().len(), 4);
+    }
+
+    /// Only an input that says exactly how long it is, and is not empty, is kept.
+    #[test]
+    fn inputs_of_unknown_length_are_given_back() {
+        let filtered = messages(3).into_iter().filter(|m| !m.to.is_empty());
+        let given_back = Collector::in_place(filtered).expect_err("given back");
+        assert_eq!(given_back.count(), 3);
+        assert!(Collector::in_place(messages(0).into_iter()).is_err());
+        let mut kept = Collector::in_place(messages(2).into_iter()).ok().unwrap();
+        assert!(kept.is_in_place());
+        assert!(!Collector::<Message>::new().is_in_place());
+        assert!(Collector::<Message>::new().lend().is_none());
+        assert_eq!(std::iter::from_fn(|| kept.lend()).count(), 2);
     }
 }

@@ -1381,6 +1381,7 @@ proptest! {
         deadline in proptest::option::of(1u64..20),
         steps in proptest::collection::vec(step(), 0..40),
         bulk in proptest::num::u32::ANY,
+        in_place in proptest::bool::ANY,
     ) {
         let endpoint = endpoint();
         let messages: Vec<Message> = valid
@@ -1409,12 +1410,19 @@ proptest! {
         let mut steps = steps.into_iter();
         let mut given = 0;
         // What `send` makes of the same outcomes, taken one by one or (`bulk`) a settled
-        // call's at once.
+        // call's at once; `in_place`: keeping the input, lending the batch its items.
         let mut collector = Collector::new();
+        if in_place && let Ok(keeping) = Collector::in_place(input.by_ref()) {
+            collector = keeping;
+        }
         // The accepted items whose results also list failures (every third position).
         let mut noted_expected = std::collections::BTreeSet::new();
         loop {
-            batch.fill(&mut input);
+            if collector.is_in_place() {
+                batch.fill(&mut std::iter::from_fn(|| collector.lend()));
+            } else {
+                batch.fill(&mut input);
+            }
             loop {
                 let call = if lend & (1 << (batch.calls() % 32)) != 0 {
                     batch.poll_lent_call(&endpoint, now).map(ShellCall::Lent)
@@ -1571,6 +1579,9 @@ proptest! {
         }
         // A shell that accounts for its whole input pushes the rest.
         for message in input {
+            batch.push(message);
+        }
+        while let Some(message) = collector.lend() {
             batch.push(message);
         }
         while let Some(event) = batch.poll_event() {

@@ -32,6 +32,11 @@ pub trait Flavor {
         client: &Self::Client,
         messages: Vec<Message>,
     ) -> impl Future<Output = Result<SendReport, SendError>>;
+    /// `client.send(...)` with an input that does not say how long it is (not kept in place).
+    fn send_unknown_length(
+        client: &Self::Client,
+        messages: Vec<Message>,
+    ) -> impl Future<Output = Result<SendReport, SendError>>;
     /// `client.call::<PanickyOp>(messages)`.
     fn call_panicky(
         client: &Self::Client,
@@ -404,6 +409,42 @@ pub async fn two_calls_in_order<F: Flavor>() {
 
 /// Valid and invalid messages mixed: the invalid ones are rejected locally and never sent; with
 /// local validation off, the service rejects them for the same reasons.
+/// `send` keeps a `Vec` in place for its report and reads any other input as calls need it:
+/// the reports are the same, message for message, over several calls in flight.
+pub async fn inputs_of_known_and_unknown_length_alike<F: Flavor>() {
+    let messages: Vec<Message> = (0..23)
+        .map(|i| {
+            let from = if i % 5 == 3 { "" } else { "Example" };
+            Message::to(format!("4477009{i:05}"))
+                .from(from)
+                .body(format!("message {i}"))
+        })
+        .collect();
+    let mut reports = Vec::new();
+    for known in [true, false] {
+        let sandbox = Sandbox::start().expect("sandbox starts");
+        let settings = Settings {
+            batch_size: Some(4),
+            calls_in_flight: Some(3),
+            ..Settings::for_sandbox(&sandbox)
+        };
+        let client = F::build(&settings).expect("client");
+        let report = if known {
+            F::send(&client, messages.clone()).await
+        } else {
+            F::send_unknown_length(&client, messages.clone()).await
+        };
+        let report = report.expect("no call fails");
+        assert_eq!(report.messages(), &messages[..], "known length: {known}");
+        assert_eq!(report.counts().rejected, 4);
+        assert_eq!(report.counts().accepted, 19);
+        let sent: usize = sandbox.calls().iter().map(|c| c.messages).sum();
+        assert_eq!(sent, 19);
+        reports.push(report.outcomes().to_vec());
+    }
+    assert_eq!(reports[0], reports[1]);
+}
+
 pub async fn mixed_valid_and_invalid<F: Flavor>() {
     let messages = vec![
         simple_send(),
@@ -946,6 +987,7 @@ macro_rules! for_each_scenario {
         $m!(page_examples);
         $m!(two_calls_in_order);
         $m!(mixed_valid_and_invalid);
+        $m!(inputs_of_known_and_unknown_length_alike);
         $m!(wrong_password);
         $m!(wrong_password_with_calls_in_flight);
         $m!(refusal_on_a_later_call);
