@@ -178,7 +178,7 @@ pub use config::{CONNECT_TIMEOUT, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_TIMEOUT};
 pub use credentials::Credentials;
 pub use error::{BuildError, CallError, CallFailure, CallFailureKind, SendError, TransportError};
 pub use operation::RequestError;
-pub use protocol::{Event, StopHandle};
+pub use protocol::{CallPermits, Event, StopHandle};
 pub use report::{Counts, MessageOutcome, NotSentReason, Outcome, RejectedBy, SendReport};
 pub use sending::{Events, Sending};
 pub use unknown::{UnknownNumber, UnknownValue};

@@ -15,7 +15,9 @@ use crate::call_task::{ReturnOnDrop, Returned, TaskEnded, perform, settle_return
 use crate::client::Client;
 use crate::error::{CallError, SendError};
 use crate::operation::BatchOperation;
-use crate::protocol::{Batch, Collector, Event, ItemResults, LentCall, SettledCall, StopHandle};
+use crate::protocol::{
+    Batch, CallPermits, Collector, Event, ItemResults, LentCall, SettledCall, StopHandle,
+};
 use crate::report::{MessageOutcome, SendReport};
 use crate::shell::{self, Announcing};
 use crate::trace::SendTrace;
@@ -160,6 +162,24 @@ where
         Events { sending: self }
     }
 
+    /// Every event, as [`events`](Self::events), and each call waits to be written until its
+    /// permit is granted ([`CallPermits::grant`] with the `call` of its
+    /// [`CallStarting`](Event::CallStarting)), from any task or thread. Meanwhile the send goes
+    /// on: answers are taken in, outcomes given out, the next calls prepared and announced.
+    ///
+    /// For a consumer that must make "these messages are in flight" durable before they go
+    /// out, and would rather not stop the whole send while it does: a journal committed on a
+    /// thread of its own grants each call once its record is committed. Every call announced
+    /// must be granted, or the send stopped ([`stop_handle`](Self::stop_handle)): a call
+    /// waiting for its permit when no call may start any more is released unsent
+    /// ([`CallReleased`](Event::CallReleased)), and once every clone of the permits is
+    /// dropped the send stops.
+    pub fn events_with_permits(mut self) -> (Events<Op, S>, CallPermits) {
+        let permits = CallPermits::new();
+        self.calls.wait_for(permits.clone());
+        (Events { sending: self }, permits)
+    }
+
     /// Runs the send to its end and collects a [`SendReport`]: every input message (the whole
     /// input is read, even after a deadline or a stop, so each gets its outcome) with its
     /// outcome, in input order. `Err` when a call failed as a whole or a message was not sent;
@@ -286,6 +306,10 @@ where
             self.stop.register(cx.waker());
             if self.stop.is_stopped() && !self.batch.should_stop() {
                 // Stopped meanwhile: act on it now.
+                continue;
+            }
+            if self.calls.register(cx.waker()) {
+                // A permit granted meanwhile: write its call now.
                 continue;
             }
             return Poll::Pending;

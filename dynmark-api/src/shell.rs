@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Instant;
 
 use crate::operation::BatchOperation;
-use crate::protocol::{Batch, Collector, Endpoint, Event, LentCall, StopHandle};
+use crate::protocol::{Batch, CallPermits, Collector, Endpoint, Event, LentCall, StopHandle};
 use crate::report::MessageOutcome;
 use crate::trace::SendTrace;
 
@@ -25,6 +25,10 @@ pub(crate) struct Announcing<Op: BatchOperation> {
     announced: Vec<LentCall<Op>>,
     /// Outcomes handed out straight from the queue since the loop last ran.
     in_a_row: u8,
+    /// A send whose calls wait for a go-ahead: its permits, and the calls given out that
+    /// wait for theirs.
+    permits: Option<CallPermits>,
+    held: BTreeMap<usize, LentCall<Op>>,
 }
 
 impl<Op: BatchOperation> Default for Announcing<Op> {
@@ -33,26 +37,58 @@ impl<Op: BatchOperation> Default for Announcing<Op> {
             waiting: BTreeMap::new(),
             announced: Vec::new(),
             in_a_row: 0,
+            permits: None,
+            held: BTreeMap::new(),
         }
     }
 }
 
 impl<Op: BatchOperation> Announcing<Op> {
-    /// The calls to write now: those whose `CallStarting` was given out, unless no call may
-    /// start any more (the deadline read first), when they go back to the batch unsent.
+    /// From now on, each call given out waits for its permit from `permits` before it is
+    /// written.
+    pub(crate) fn wait_for(&mut self, permits: CallPermits) {
+        self.permits = Some(permits);
+    }
+
+    /// The calls to write now: those whose `CallStarting` was given out (and, with permits,
+    /// that were granted), unless no call may start any more (the deadline read first), when
+    /// they go back to the batch unsent, as do the calls waiting for a permit. Once nobody
+    /// can grant permits any more, the send stops.
     pub(crate) fn take_announced(&mut self, batch: &mut Batch<Op>) -> Vec<LentCall<Op>> {
-        if self.announced.is_empty() {
+        if let Some(permits) = &self.permits {
+            for call in permits.take_granted() {
+                if let Some(granted) = self.held.remove(&call) {
+                    self.announced.push(granted);
+                }
+            }
+            if !self.held.is_empty() && permits.is_abandoned() {
+                batch.stop();
+            }
+        }
+        if self.announced.is_empty() && self.held.is_empty() {
             return Vec::new();
         }
         batch.handle_timeout(Instant::now());
-        let calls = std::mem::take(&mut self.announced);
         if batch.should_stop() {
-            for call in calls {
+            let held = std::mem::take(&mut self.held).into_values();
+            for call in std::mem::take(&mut self.announced).into_iter().chain(held) {
                 batch.release_lent(call);
             }
             return Vec::new();
         }
-        calls
+        std::mem::take(&mut self.announced)
+    }
+
+    /// Wakes `waker` when a permit is granted; `true` if one was meanwhile (nothing to wait
+    /// for).
+    pub(crate) fn register(&self, waker: &std::task::Waker) -> bool {
+        match &self.permits {
+            Some(permits) if !self.held.is_empty() => {
+                permits.register(waker);
+                permits.has_granted() || permits.is_abandoned()
+            }
+            _ => false,
+        }
     }
 
     /// An outcome already queued, for a stream to hand out without a turn of its driving loop
@@ -95,7 +131,11 @@ impl<Op: BatchOperation> Announcing<Op> {
         if let Event::CallStarting { call, .. } = &event
             && let Some(call) = self.waiting.remove(call)
         {
-            self.announced.push(call);
+            if self.permits.is_some() {
+                self.held.insert(call.index(), call);
+            } else {
+                self.announced.push(call);
+            }
         }
         Some(event)
     }
@@ -153,6 +193,95 @@ mod tests {
     use crate::operations::SendMessages;
     use crate::protocol::{BaseUrl, BatchOptions};
     use crate::{Credentials, Message, MessageResult};
+
+    fn endpoint() -> Endpoint {
+        Endpoint::new(
+            BaseUrl::parse("https://services.dynmark.com", false).unwrap(),
+            Credentials::new("user", "password"),
+        )
+    }
+
+    /// A batch of `items` valid messages in calls of 2, one call in flight at a time.
+    fn batch(items: usize) -> Batch<SendMessages> {
+        let options = BatchOptions {
+            validate: true,
+            call_size: 2,
+        };
+        let mut batch = Batch::<SendMessages>::new(options, 1);
+        let mut input = (0..items)
+            .map(|i| {
+                Message::to(format!("4477009{i:05}"))
+                    .from("Example")
+                    .body("Hello")
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        batch.fill(&mut input);
+        batch.end_input();
+        batch
+    }
+
+    /// With permits, a call given out is written only once granted; a permit for another call
+    /// changes nothing.
+    #[test]
+    fn a_call_waits_for_its_permit() {
+        let (endpoint, mut batch) = (endpoint(), batch(2));
+        let mut calls = Announcing::default();
+        let permits = CallPermits::new();
+        calls.wait_for(permits.clone());
+        assert!(calls.lend(&mut batch, &endpoint));
+        let starting = calls.next_event(&mut batch);
+        assert!(matches!(
+            starting,
+            Some(Event::CallStarting { call: 0, .. })
+        ));
+        assert!(calls.take_announced(&mut batch).is_empty());
+        permits.grant(7);
+        assert!(calls.take_announced(&mut batch).is_empty());
+        let waker = futures_util::task::noop_waker();
+        assert!(!calls.register(&waker), "nothing granted yet");
+        permits.grant(0);
+        assert!(calls.register(&waker), "granted meanwhile");
+        let written = calls.take_announced(&mut batch);
+        assert_eq!(written.iter().map(LentCall::index).collect::<Vec<_>>(), [0]);
+    }
+
+    /// A call waiting for its permit when the send stops is released unsent, and so is one
+    /// whose permits were all dropped (the send stops then).
+    #[test]
+    fn a_call_waiting_for_its_permit_is_released_by_a_stop_or_dropped_permits() {
+        for stop in [true, false] {
+            let (endpoint, mut batch) = (endpoint(), batch(2));
+            let mut calls = Announcing::default();
+            let permits = CallPermits::new();
+            calls.wait_for(permits.clone());
+            assert!(calls.lend(&mut batch, &endpoint));
+            assert!(calls.next_event(&mut batch).is_some());
+            if stop {
+                batch.stop();
+            } else {
+                drop(permits);
+            }
+            assert!(calls.take_announced(&mut batch).is_empty());
+            let events: Vec<String> = std::iter::from_fn(|| batch.poll_event())
+                .map(|event| match event {
+                    Event::CallReleased { call, .. } => format!("released {call}"),
+                    Event::Outcome(outcome) => format!("{} {}", outcome.index, outcome.outcome),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(
+                events,
+                [
+                    "released 0",
+                    "0 not sent: its call was not made: the send was stopped",
+                    "1 not sent: its call was not made: the send was stopped"
+                ],
+                "stopped: {stop}"
+            );
+            assert!(batch.is_done());
+        }
+    }
 
     /// While a call just announced waits to be written, collecting takes only the event it
     /// was given: the outcomes of the call that ended wait until the next turn (after the new

@@ -131,3 +131,108 @@ async fn spawned_tasks_share_a_client() {
     accepted.sort();
     assert_eq!(sent, accepted);
 }
+
+fn four_messages() -> Vec<Message> {
+    (0..4)
+        .map(|i| {
+            Message::to(format!("4477009{i:05}"))
+                .from("Example")
+                .body("Hello")
+        })
+        .collect()
+}
+
+fn two_by_two(sandbox: &Sandbox) -> Client {
+    Client::builder()
+        .credentials(Sandbox::USERNAME, Sandbox::PASSWORD)
+        .base_url(sandbox.base_url())
+        .batch_size(2)
+        .calls_in_flight(2)
+        .build()
+        .expect("client builds")
+}
+
+/// The first two `CallStarting`s of `events`, nothing before them.
+async fn two_calls_starting(
+    events: &mut (impl futures_util::Stream<Item = Event<Message>> + Unpin),
+) -> [usize; 2] {
+    let mut calls = Vec::new();
+    while calls.len() < 2 {
+        match events.next().await {
+            Some(Event::CallStarting { call, .. }) => calls.push(call),
+            other => panic!("{other:?} before two calls started"),
+        }
+    }
+    [calls[0], calls[1]]
+}
+
+/// With permits, the service sees a call only once it is granted, and the send goes on
+/// meanwhile: the call granted first is answered while the other still waits.
+#[tokio::test]
+async fn a_call_is_written_only_once_its_permit_is_granted() {
+    let sandbox = Sandbox::start().expect("sandbox starts");
+    let client = two_by_two(&sandbox);
+    let (mut events, permits) = client
+        .send_stream(futures_util::stream::iter(four_messages()))
+        .events_with_permits();
+    let [first, second] = two_calls_starting(&mut events).await;
+    let waited = tokio::time::timeout(std::time::Duration::from_millis(300), events.next()).await;
+    assert!(waited.is_err(), "an event without a permit: {waited:?}");
+    assert!(
+        sandbox.calls().is_empty(),
+        "a call went out without its permit"
+    );
+
+    permits.grant(second);
+    let mut answered = Vec::new();
+    loop {
+        match events.next().await {
+            Some(Event::Outcome(outcome)) => {
+                assert!(outcome.outcome.is_accepted(), "{outcome:?}");
+                answered.push(outcome.index);
+            }
+            Some(Event::CallFinished { call, .. }) => {
+                assert_eq!(call, second);
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(answered, [2, 3]);
+    assert_eq!(sandbox.calls().len(), 1);
+
+    permits.grant(first);
+    let rest: Vec<Event<Message>> = events.collect().await;
+    let accepted = rest
+        .iter()
+        .filter(|event| matches!(event, Event::Outcome(o) if o.outcome.is_accepted()))
+        .count();
+    assert_eq!(accepted, 2, "{rest:?}");
+    assert_eq!(sandbox.calls().len(), 2);
+    assert_eq!(sandbox.accepted().len(), 4);
+}
+
+/// A stop while calls wait for their permits: they are released unsent, their messages not
+/// sent (safe to send again), and the service sees nothing.
+#[tokio::test]
+async fn a_stop_releases_the_calls_waiting_for_their_permits() {
+    let sandbox = Sandbox::start().expect("sandbox starts");
+    let client = two_by_two(&sandbox);
+    let sending = client.send_stream(futures_util::stream::iter(four_messages()));
+    let stop = sending.stop_handle();
+    let (mut events, _permits) = sending.events_with_permits();
+    two_calls_starting(&mut events).await;
+    stop.stop();
+    let rest: Vec<Event<Message>> = events.collect().await;
+    let released = rest
+        .iter()
+        .filter(|event| matches!(event, Event::CallReleased { .. }))
+        .count();
+    assert_eq!(released, 2, "{rest:?}");
+    let safe = rest
+        .iter()
+        .filter(|event| matches!(event, Event::Outcome(o) if o.is_safe_to_resend()))
+        .count();
+    assert_eq!(safe, 4, "{rest:?}");
+    assert!(sandbox.calls().is_empty());
+}

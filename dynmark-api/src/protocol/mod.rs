@@ -31,6 +31,7 @@ mod call;
 mod collect;
 mod http;
 pub mod operation;
+mod permits;
 pub mod retry;
 mod stop;
 
@@ -42,6 +43,7 @@ pub use collect::Collector;
 pub use http::{
     BaseUrl, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, Endpoint, HttpRequest, HttpResponse,
 };
+pub use permits::CallPermits;
 pub use retry::{GiveUpReason, RetryDecision, RetryPolicy, parse_retry_after};
 pub use stop::StopHandle;
 
