@@ -68,7 +68,9 @@ impl<Op: BatchOperation> Announcing<Op> {
         if self.announced.is_empty() && self.held.is_empty() {
             return Vec::new();
         }
-        batch.handle_timeout(Instant::now());
+        if batch.deadline().is_some() {
+            batch.handle_timeout(Instant::now());
+        }
         if batch.should_stop() {
             let held = std::mem::take(&mut self.held).into_values();
             for call in std::mem::take(&mut self.announced).into_iter().chain(held) {

@@ -1,53 +1,84 @@
-//! The journal as a send uses it: rows in flight committed on the sending thread, before their
-//! call is written; outcomes committed on a thread of their own, so that the sending thread
-//! goes on preparing the next calls meanwhile.
+//! The journal as a send uses it: everything is committed on a thread of its own, so that the
+//! sending thread goes on taking in answers and preparing the next calls meanwhile.
 //!
-//! Outcomes are committed in the order their calls finished, each call's in one transaction
-//! (with those of the calls that finished while the last one was being committed).
-//! Until one is committed its rows are in flight in the file, so a kill in between makes them
-//! uncertain, never lost. The first error stops the thread; every later use of the journal
-//! returns it, so nothing more is sent.
+//! A call's rows are queued as in flight when it is announced, with its [`Permit`]: the thread
+//! grants the permit only once they are committed, so the call's request is never written
+//! before the journal says it may be on its way. Outcomes are queued as calls finish. The
+//! thread commits what queued up, in order, in one transaction (fewer commits when it falls
+//! behind), then grants the permits of the calls in it. Until a call's outcomes are committed
+//! its rows are in flight in the file, so a kill in between makes them uncertain, never lost;
+//! a call queued and not committed was never written, so its rows are sent again.
+//!
+//! The first error stops the thread and the send (its calls waiting for a permit are not
+//! written); every later use of the journal returns it, so nothing more is sent.
 
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 
-use crate::journal::{Entry, InFlightRow, Journal, JournalError, RowEntry};
+use dynmark_api::StopHandle;
 
-/// Rows' outcomes, and the calls (the journal's numbers) they finish.
-type Outcomes = (Vec<RowEntry>, Vec<i64>);
+use crate::engine::Permit;
+use crate::journal::{CallInFlight, Entry, InFlightRow, Journal, JournalError, RowEntry};
+
+/// What the sending thread queues for the journal's thread.
+enum Queued {
+    /// A call's rows, to commit as in flight before its permit is granted.
+    InFlight(CallInFlight, Option<Permit>),
+    /// Rows' outcomes, and the calls (the journal's numbers) they finish.
+    Outcomes(Vec<RowEntry>, Vec<i64>),
+}
 
 /// A journal open for a send, with its committing thread.
 pub struct Committer {
     journal: Arc<Mutex<Journal>>,
-    queue: Option<Sender<Outcomes>>,
+    queue: Option<Sender<Queued>>,
     thread: Option<JoinHandle<()>>,
     /// What stopped the thread, once something did.
     failed: Arc<Mutex<Option<JournalError>>>,
+    /// The journal's numbers of this run's calls, from here up.
+    next_call: i64,
+    /// The last row the journal knew of when the run began: no later row has an entry.
+    last_row: u64,
 }
 
 impl Committer {
-    /// Starts the committing thread for `journal`.
-    pub fn start(journal: Journal) -> Result<Committer, String> {
+    /// Starts the committing thread for `journal`; `stop` stops the send if it fails.
+    pub fn start(journal: Journal, stop: StopHandle) -> Result<Committer, String> {
+        let (next_call, last_row) = (journal.next_call(), journal.last_row());
         let journal = Arc::new(Mutex::new(journal));
         let failed = Arc::new(Mutex::new(None));
-        let (queue, outcomes) = channel::<Outcomes>();
+        let (queue, queued) = channel::<Queued>();
         let thread = {
             let journal = Arc::clone(&journal);
             let failed = Arc::clone(&failed);
             std::thread::Builder::new()
                 .name("dynmark-journal".into())
                 .spawn(move || {
-                    while let Ok((mut rows, mut finished)) = outcomes.recv() {
-                        // What queued up meanwhile goes in the same transaction (each call's
-                        // outcomes and end still together): fewer commits when it falls behind.
-                        while let Ok((more, done)) = outcomes.try_recv() {
-                            rows.extend(more);
-                            finished.extend(done);
+                    while let Ok(first) = queued.recv() {
+                        // What queued up meanwhile goes in the same transaction, in order.
+                        let (mut calls, mut permits) = (Vec::new(), Vec::new());
+                        let (mut rows, mut finished) = (Vec::new(), Vec::new());
+                        for next in std::iter::once(first).chain(queued.try_iter()) {
+                            match next {
+                                Queued::InFlight(call, permit) => {
+                                    calls.push(call);
+                                    permits.extend(permit);
+                                }
+                                Queued::Outcomes(more, done) => {
+                                    rows.extend(more);
+                                    finished.extend(done);
+                                }
+                            }
                         }
-                        if let Err(error) = lock(&journal).record(&rows, &finished) {
+                        if let Err(error) = lock(&journal).commit(&calls, &rows, &finished) {
                             *lock(&failed) = Some(error);
+                            // The calls waiting for a permit are not written.
+                            stop.stop();
                             return;
+                        }
+                        for permit in permits {
+                            permit.grant();
                         }
                     }
                 })
@@ -58,28 +89,43 @@ impl Committer {
             queue: Some(queue),
             thread: Some(thread),
             failed,
+            next_call,
+            last_row,
         })
     }
 
     /// What the journal said of `row` when the run began.
     pub fn entry(&self, row: u64) -> Result<Option<Entry>, JournalError> {
+        if row > self.last_row {
+            return Ok(None);
+        }
         lock(&self.journal).entry(row)
     }
 
-    /// Commits a call's `rows` as in flight (see [`Journal::in_flight`]); it returns once they
-    /// are (with the call's number in the journal), or with the error that stopped the journal
-    /// (then the call must not be written).
-    pub fn in_flight(&self, rows: &[InFlightRow<'_>]) -> Result<i64, JournalError> {
+    /// Queues a call's `rows` to be committed as in flight; `permit` is granted once they are
+    /// (never, if the journal fails first). Returns the call's number in the journal at once.
+    pub fn in_flight(
+        &mut self,
+        rows: &[InFlightRow<'_>],
+        permit: Option<Permit>,
+    ) -> Result<i64, JournalError> {
         self.check()?;
-        lock(&self.journal).in_flight(rows)
+        let number = self.next_call;
+        self.next_call += 1;
+        self.send(Queued::InFlight(CallInFlight::new(number, rows), permit))?;
+        Ok(number)
     }
 
     /// Queues rows' outcomes and the end of the calls `finished`, to be committed in one
-    /// transaction after those queued before.
+    /// transaction after what was queued before.
     pub fn record(&self, rows: Vec<RowEntry>, finished: Vec<i64>) -> Result<(), JournalError> {
         self.check()?;
+        self.send(Queued::Outcomes(rows, finished))
+    }
+
+    fn send(&self, queued: Queued) -> Result<(), JournalError> {
         if let Some(queue) = &self.queue
-            && queue.send((rows, finished)).is_err()
+            && queue.send(queued).is_err()
         {
             // The thread ended: it recorded why.
             self.check()?;
@@ -87,7 +133,7 @@ impl Committer {
         Ok(())
     }
 
-    /// Waits until every queued outcome is committed.
+    /// Waits until everything queued is committed.
     pub fn finish(mut self) -> Result<(), JournalError> {
         self.queue = None;
         if let Some(thread) = self.thread.take() {
@@ -145,12 +191,12 @@ mod tests {
         let path = dir.path().join("job.sqlite");
         let service = "http://127.0.0.1:1 as sandbox-user";
         let journal = Journal::open(&path, service, false).expect("open");
-        let committer = Committer::start(journal).expect("start");
+        let mut committer = Committer::start(journal, StopHandle::new()).expect("start");
         let first = committer
-            .in_flight(&[(1, 1, "1", None), (2, 2, "2", None)])
+            .in_flight(&[(1, 1, "1", None), (2, 2, "2", None)], None)
             .expect("in flight");
         let second = committer
-            .in_flight(&[(3, 3, "3", Some("c"))])
+            .in_flight(&[(3, 3, "3", Some("c"))], None)
             .expect("in flight");
         assert_ne!(first, second);
         committer

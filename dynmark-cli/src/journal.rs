@@ -60,6 +60,29 @@ fn rows_sql(n: usize) -> String {
 /// A row of a call in flight: `(row, fingerprint, to, clientRef)`.
 pub type InFlightRow<'a> = (u64, i64, &'a str, Option<&'a str>);
 
+/// A call's record as it goes into `calls`: its number in the journal, its first and last rows,
+/// and its rows as [`encode_call`] writes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallInFlight {
+    number: i64,
+    first_row: i64,
+    last_row: i64,
+    rows: String,
+}
+
+impl CallInFlight {
+    /// Call `number`'s record, with `rows` (in increasing order: a call carries rows in the
+    /// order they were read).
+    pub fn new(number: i64, rows: &[InFlightRow<'_>]) -> CallInFlight {
+        CallInFlight {
+            number,
+            first_row: rows.first().map_or(0, |row| row.0) as i64,
+            last_row: rows.last().map_or(0, |row| row.0) as i64,
+            rows: encode_call(rows),
+        }
+    }
+}
+
 /// A row's entry, as a call's outcome writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowEntry {
@@ -189,6 +212,14 @@ pub enum JournalError {
         /// The call's number in the journal.
         call: i64,
     },
+    /// Fingerprints of a kind this version does not know.
+    #[error("journal {path}: its rows' fingerprints are of the unknown kind `{kind}`")]
+    UnknownFingerprints {
+        /// The file.
+        path: PathBuf,
+        /// The kind it records.
+        kind: String,
+    },
     /// A state this version does not know.
     #[error("journal {path}: row {row} has the unknown state `{state}`")]
     UnknownState {
@@ -210,6 +241,10 @@ pub struct Journal {
     /// The highest row with an entry or in a call when the run began: rows after it have none
     /// (no query).
     last_row: u64,
+    /// The number of this run's next call (one more than any recorded).
+    next_call: i64,
+    /// How its rows' fingerprints are made.
+    fingerprints: Fingerprints,
     /// The calls done before this run, oldest first: `(call, first row, last row)`.
     done_calls: Vec<(i64, u64, u64)>,
     /// The rows of the call read last (rows are asked for in order: most come from it).
@@ -310,6 +345,12 @@ impl Journal {
             Some(_) => {}
             None => {
                 connection
+                    .execute_batch(&format!(
+                        "INSERT INTO job (key, value) VALUES ('fingerprints', '{}')",
+                        Fingerprints::NEW.name()
+                    ))
+                    .map_err(sqlite)?;
+                connection
                     .execute(
                         "INSERT INTO job (key, value) VALUES ('service', ?1)",
                         [service],
@@ -317,6 +358,24 @@ impl Journal {
                     .map_err(sqlite)?;
             }
         }
+        let kind: Option<String> = connection
+            .query_row(
+                "SELECT value FROM job WHERE key = 'fingerprints'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sqlite)?;
+        // A journal from before the kind was recorded has FNV-1a fingerprints.
+        let fingerprints = match kind.as_deref() {
+            None => Fingerprints::Fnv1a,
+            Some(kind) => {
+                Fingerprints::named(kind).ok_or_else(|| JournalError::UnknownFingerprints {
+                    path: path.to_owned(),
+                    kind: kind.to_owned(),
+                })?
+            }
+        };
         // Room for every statement size, and the lookups.
         connection.set_prepared_statement_cache_capacity(32);
         let mut journal = Journal {
@@ -324,6 +383,8 @@ impl Journal {
             connection,
             interrupted: 0,
             last_row: 0,
+            next_call: 1,
+            fingerprints,
             done_calls: Vec::new(),
             read_call: std::cell::RefCell::new(None),
             rows_sql: (0..=ROWS_PER_STATEMENT.ilog2())
@@ -342,6 +403,12 @@ impl Journal {
             )
             .map_err(sqlite)?;
         journal.last_row = last_row.map_or(0, |row| row.max(0) as u64);
+        journal.next_call = journal
+            .connection
+            .query_row("SELECT COALESCE(MAX(call), 0) + 1 FROM calls", [], |r| {
+                r.get(0)
+            })
+            .map_err(sqlite)?;
         journal.done_calls = {
             let mut statement = journal
                 .connection
@@ -464,25 +531,34 @@ impl Journal {
             .map(|at| rows[at].fingerprint))
     }
 
+    /// The number the next call of this run is known by (one more than any call recorded).
+    pub fn next_call(&self) -> i64 {
+        self.next_call
+    }
+
+    /// How this journal's fingerprints are made (for [`fingerprint`]).
+    pub fn fingerprints(&self) -> Fingerprints {
+        self.fingerprints
+    }
+
+    /// The last row the journal knew of when it was opened: no later row has an entry.
+    pub fn last_row(&self) -> u64 {
+        self.last_row
+    }
+
     /// Commits a call's `rows` as in flight: call it before the call's request is written. One
     /// record for the whole call; the number it is known by in the journal comes back, for
     /// [`record`](Self::record).
     ///
     /// The rows are in increasing order (a call carries rows in the order they were read).
+    /// (A send queues its calls through the committer, which commits them with
+    /// [`commit`](Self::commit).)
+    #[cfg(test)]
     pub fn in_flight(&mut self, rows: &[InFlightRow<'_>]) -> Result<i64, JournalError> {
-        let path = &self.path;
-        let first = rows.first().map_or(0, |row| row.0) as i64;
-        let last = rows.last().map_or(0, |row| row.0) as i64;
-        let mut statement = self
-            .connection
-            .prepare_cached(
-                "INSERT INTO calls (first_row, last_row, done, rows) VALUES (?1, ?2, 0, ?3)",
-            )
-            .map_err(|e| error(path, e))?;
-        statement
-            .execute(params![first, last, encode_call(rows)])
-            .map_err(|e| error(path, e))?;
-        Ok(self.connection.last_insert_rowid())
+        let call = CallInFlight::new(self.next_call, rows);
+        self.commit(std::slice::from_ref(&call), &[], &[])?;
+        self.next_call += 1;
+        Ok(call.number)
     }
 
     /// Commits rows' outcomes (every row of a call finished must have one) and marks the calls
@@ -490,9 +566,39 @@ impl Journal {
     /// call's outcomes and its end are committed together or not at all. An accepted row
     /// (without failures) needs no entry of its own: its done call says it; an entry an earlier
     /// run left for it is deleted.
+    #[cfg(test)]
     pub fn record(&mut self, rows: &[RowEntry], finished: &[i64]) -> Result<(), JournalError> {
+        self.commit(&[], rows, finished)
+    }
+
+    /// Commits `calls` as in flight, then what [`record`](Self::record) commits, in one
+    /// transaction.
+    pub fn commit(
+        &mut self,
+        calls: &[CallInFlight],
+        rows: &[RowEntry],
+        finished: &[i64],
+    ) -> Result<(), JournalError> {
         let path = &self.path;
         let transaction = self.connection.transaction().map_err(|e| error(path, e))?;
+        {
+            let mut statement = transaction
+                .prepare_cached(
+                    "INSERT INTO calls (call, first_row, last_row, done, rows) \
+                     VALUES (?1, ?2, ?3, 0, ?4)",
+                )
+                .map_err(|e| error(path, e))?;
+            for call in calls {
+                statement
+                    .execute(params![
+                        call.number,
+                        call.first_row,
+                        call.last_row,
+                        call.rows
+                    ])
+                    .map_err(|e| error(path, e))?;
+            }
+        }
         let (accepted, others): (Vec<&RowEntry>, Vec<&RowEntry>) = rows
             .iter()
             .partition(|entry| entry.state == State::Accepted);
@@ -572,17 +678,51 @@ fn error(path: &Path, source: rusqlite::Error) -> JournalError {
     }
 }
 
-/// A fingerprint of the message a row makes (FNV-1a over its JSON): a row that changed since
-/// the journal recorded it has another one.
+/// A fingerprint of the message a row makes (the hash `kind` over its JSON, written into `json`,
+/// a buffer used again row after row): a row that changed since the journal recorded it has
+/// another one.
 ///
 /// The JSON is what the request carries (`BatchOperation::write_item`, the generated writer),
-/// byte for byte what `serde_json` writes, so fingerprints recorded before it replaced
+/// byte for byte what `serde_json` writes, so FNV-1a fingerprints recorded before it replaced
 /// `serde_json` here still match.
-pub fn fingerprint(message: &Message) -> i64 {
-    let mut json = Vec::with_capacity(256);
+pub fn fingerprint(message: &Message, kind: Fingerprints, json: &mut Vec<u8>) -> i64 {
+    json.clear();
     // Writing JSON into a `Vec` cannot fail.
-    let _ = SendMessages::write_item(message, &mut json);
-    fnv1a(&json) as i64
+    let _ = SendMessages::write_item(message, json);
+    match kind {
+        Fingerprints::Fnv1a => fnv1a(json) as i64,
+        Fingerprints::Xxh3 => xxhash_rust::xxh3::xxh3_64(json) as i64,
+    }
+}
+
+/// How a journal's fingerprints are made: the hash of each message's JSON (the bytes its
+/// call's body holds for it). Recorded in the journal (`job`, key `fingerprints`), so that a
+/// journal keeps the kind it was made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fingerprints {
+    /// 64-bit FNV-1a: journals made before the kind was recorded.
+    Fnv1a,
+    /// 64-bit XXH3 (seed 0): new journals.
+    Xxh3,
+}
+
+impl Fingerprints {
+    /// What a new journal uses.
+    pub const NEW: Fingerprints = Fingerprints::Xxh3;
+
+    /// Its name in the journal.
+    fn name(self) -> &'static str {
+        match self {
+            Fingerprints::Fnv1a => "fnv1a-64",
+            Fingerprints::Xxh3 => "xxh3-64",
+        }
+    }
+
+    fn named(name: &str) -> Option<Fingerprints> {
+        [Fingerprints::Fnv1a, Fingerprints::Xxh3]
+            .into_iter()
+            .find(|kind| kind.name() == name)
+    }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -841,25 +981,69 @@ mod tests {
     }
 
     #[test]
-    fn fingerprints_are_fnv1a_over_serde_jsons_bytes() {
+    fn fingerprints_are_a_hash_of_serde_jsons_bytes() {
         // What earlier versions recorded: FNV-1a fed by `serde_json::to_writer`.
         let message = Message::to("447700900000")
             .from("Example")
             .body("Hi \"Ann\"\n€")
             .with_client_ref("r-1");
         let json = serde_json::to_vec(&message).unwrap();
-        assert_eq!(fingerprint(&message), fnv1a(&json) as i64);
+        let mut buffer = b"left over".to_vec();
+        assert_eq!(
+            fingerprint(&message, Fingerprints::Fnv1a, &mut buffer),
+            fnv1a(&json) as i64
+        );
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(
+            fingerprint(&message, Fingerprints::Xxh3, &mut buffer),
+            xxhash_rust::xxh3::xxh3_64(&json) as i64
+        );
+        assert_eq!(xxhash_rust::xxh3::xxh3_64(b""), 0x2d06_8005_38d3_94c2);
     }
 
     #[test]
     fn a_changed_message_has_another_fingerprint() {
         let message = Message::to("447700900000").from("Example").body("Hello");
-        assert_eq!(fingerprint(&message), fingerprint(&message.clone()));
-        assert_ne!(
-            fingerprint(&message),
-            fingerprint(&Message::to("447700900000").from("Example").body("Hello!"))
-        );
+        let changed = Message::to("447700900000").from("Example").body("Hello!");
+        let mut buffer = Vec::new();
+        for kind in [Fingerprints::Fnv1a, Fingerprints::Xxh3] {
+            let mut of = |message: &Message| fingerprint(message, kind, &mut buffer);
+            assert_eq!(of(&message), of(&message.clone()));
+            assert_ne!(of(&message), of(&changed));
+        }
+    }
+
+    /// A new journal records that its fingerprints are XXH3, and keeps them so; one without
+    /// the record (made before it) has FNV-1a's; an unknown kind is refused.
+    #[test]
+    fn a_journal_keeps_the_kind_of_its_fingerprints() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("job.sqlite");
+        let service = "http://127.0.0.1:1 as sandbox-user";
+        let journal = Journal::open(&path, service, false).expect("open");
+        assert_eq!(journal.fingerprints(), Fingerprints::Xxh3);
+        drop(journal);
+        let journal = Journal::open(&path, service, false).expect("reopen");
+        assert_eq!(journal.fingerprints(), Fingerprints::Xxh3);
+        journal
+            .connection
+            .execute("DELETE FROM job WHERE key = 'fingerprints'", [])
+            .expect("made old");
+        drop(journal);
+        let journal = Journal::open(&path, service, false).expect("reopen");
+        assert_eq!(journal.fingerprints(), Fingerprints::Fnv1a);
+        journal
+            .connection
+            .execute(
+                "INSERT INTO job (key, value) VALUES ('fingerprints', 'md5')",
+                [],
+            )
+            .expect("made strange");
+        drop(journal);
+        match Journal::open(&path, service, false) {
+            Err(JournalError::UnknownFingerprints { kind, .. }) => assert_eq!(kind, "md5"),
+            other => panic!("{:?}", other.map(|journal| journal.fingerprints())),
+        }
     }
 }

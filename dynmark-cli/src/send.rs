@@ -16,7 +16,7 @@ use crate::cli::SendArgs;
 use crate::committer::Committer;
 use crate::engine::{self, Step};
 use crate::input::{Row, Rows};
-use crate::journal::{self, Journal, RowEntry, State};
+use crate::journal::{self, Fingerprints, Journal, RowEntry, State};
 use crate::outcome::{ReportRow, RowOutcome};
 use crate::output::Output;
 use crate::{Fatal, credentials};
@@ -101,7 +101,7 @@ struct ReadRow {
 }
 
 impl ReadRow {
-    fn of(row: Row, journal: bool) -> ReadRow {
+    fn of(row: Row, journal: Option<Fingerprints>, json: &mut Vec<u8>) -> ReadRow {
         let parts = row.content.as_ref().ok().map(Message::parts);
         let line = ReportRow::new(
             row.number,
@@ -112,11 +112,7 @@ impl ReadRow {
         );
         match row.content {
             Ok(message) => ReadRow {
-                fingerprint: if journal {
-                    journal::fingerprint(&message)
-                } else {
-                    0
-                },
+                fingerprint: journal.map_or(0, |kind| journal::fingerprint(&message, kind, json)),
                 line,
                 message: Some(message),
             },
@@ -284,8 +280,12 @@ impl Job {
 
     fn handle(&mut self, step: Step) -> Result<(), Fatal> {
         match step {
-            Step::CallStarting { call, messages } => {
-                if let Some(journal) = &self.journal {
+            Step::CallStarting {
+                call,
+                messages,
+                permit,
+            } => {
+                if let Some(journal) = &mut self.journal {
                     let rows: Vec<_> = messages
                         .iter()
                         .filter_map(|index| self.pending.get(*index))
@@ -298,10 +298,13 @@ impl Job {
                             )
                         })
                         .collect();
-                    let number = journal.in_flight(&rows).map_err(Fatal::usage_of)?;
+                    // Its permit is granted once the journal has committed them: if it
+                    // cannot, the call is never written.
+                    let number = journal.in_flight(&rows, permit).map_err(Fatal::usage_of)?;
                     self.calls.insert(call, number);
+                } else if let Some(permit) = permit {
+                    permit.grant();
                 }
-                // Only once the journal says so: if it cannot, the call is never written.
                 for index in messages {
                     if let Some(pending) = self.pending.get_mut(index) {
                         pending.announced = true;
@@ -443,8 +446,9 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
             }
         ));
     }
+    let fingerprints = journal.as_ref().map(Journal::fingerprints);
     let journal = journal
-        .map(Committer::start)
+        .map(|journal| Committer::start(journal, stop.clone()))
         .transpose()
         .map_err(Fatal::usage)?;
     let job = RefCell::new(Job {
@@ -474,8 +478,10 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
         .name("dynmark-rows".into())
         .spawn(move || {
             let mut batch = Vec::with_capacity(per_handover);
+            // Each row's JSON, for its fingerprint.
+            let mut json = Vec::with_capacity(256);
             for row in rows {
-                batch.push(row.map(|row| ReadRow::of(row, with_journal)));
+                batch.push(row.map(|row| ReadRow::of(row, fingerprints, &mut json)));
                 if batch.len() == per_handover
                     && sender
                         .blocking_send(std::mem::replace(
@@ -527,7 +533,7 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
         }
     });
     let mut handle = |step| job.borrow_mut().handle(step);
-    let sent = engine::send(&service.client, input, &stop, &mut handle).await;
+    let sent = engine::send(&service.client, input, &stop, with_journal, &mut handle).await;
     let mut job = job.into_inner();
     if let Err(fatal) = sent {
         job.fatal.get_or_insert(fatal);

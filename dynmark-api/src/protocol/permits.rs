@@ -1,6 +1,7 @@
 //! Go-aheads for announced calls, given from anywhere ([`CallPermits`]).
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::Waker;
 
@@ -28,6 +29,9 @@ pub struct CallPermits {
 struct Inner {
     /// Calls granted and not yet taken by the send.
     granted: Mutex<Vec<usize>>,
+    /// Whether `granted` may hold any (so that the send's loop, which asks at every turn, takes
+    /// no lock when it holds none).
+    any: AtomicBool,
     waker: Mutex<Option<Waker>>,
 }
 
@@ -40,6 +44,7 @@ impl CallPermits {
     /// Lets call `call` be written (a call not waiting, or granted twice, is ignored).
     pub fn grant(&self, call: usize) {
         lock(&self.inner.granted).push(call);
+        self.inner.any.store(true, Ordering::Release);
         if let Some(waker) = lock(&self.inner.waker).take() {
             waker.wake();
         }
@@ -47,12 +52,17 @@ impl CallPermits {
 
     /// The calls granted since the last time.
     pub(crate) fn take_granted(&self) -> Vec<usize> {
-        std::mem::take(&mut *lock(&self.inner.granted))
+        if !self.has_granted() {
+            return Vec::new();
+        }
+        let mut granted = lock(&self.inner.granted);
+        self.inner.any.store(false, Ordering::Release);
+        std::mem::take(&mut *granted)
     }
 
-    /// `true` when calls were granted and not yet taken.
+    /// `true` when calls may have been granted and not yet taken.
     pub(crate) fn has_granted(&self) -> bool {
-        !lock(&self.inner.granted).is_empty()
+        self.inner.any.load(Ordering::Acquire)
     }
 
     /// `true` when this is the last clone: nobody else can grant any more.
