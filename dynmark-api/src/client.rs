@@ -160,9 +160,9 @@ assert_eq!(sandbox.calls().len(), 2); // 3 valid messages, at most 2 per call
     /// returns one [`Outcome`](crate::Outcome) per input item, in input order.
     ///
     /// The report holds every item, handed back. An input that says exactly how long it is
-    /// (a `Vec`, an array, `slice.iter().cloned()`) is taken at once and the report is kept
-    /// in its memory: a `Vec`'s allocation becomes the report's, so the items are never held
-    /// twice. Any other input is read as the calls need it. For more items than fit in
+    /// (a `Vec`, an array, `slice.iter().cloned()`; up to 16,777,216 items) is taken at once
+    /// and the report is kept in its memory: a `Vec`'s allocation becomes the report's, so the
+    /// items are never held twice. Any other input is read as the calls need it. For more items than fit in
     /// memory, use [`call_stream`](Self::call_stream).
     ///
     /// A call that fails as a whole (credentials refused, 5xx, timeout, reset, unreadable

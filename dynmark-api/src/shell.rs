@@ -17,11 +17,12 @@ const OUTCOMES_IN_A_ROW: u8 = 16;
 
 /// The calls a loop has lent from its batch and not written yet: each waits until its
 /// `CallStarting` was given out, and is written at the loop's next turn (so that a consumer can
-/// journal "these are in flight" first).
+/// journal "these are in flight" first), or, in a send with permits, once its permit is
+/// granted.
 pub(crate) struct Announcing<Op: BatchOperation> {
     /// Calls whose `CallStarting` is queued and not yet given out.
     waiting: BTreeMap<usize, LentCall<Op>>,
-    /// Calls whose `CallStarting` was given out: to write now.
+    /// Calls whose `CallStarting` was given out (and, with permits, granted): to write now.
     announced: Vec<LentCall<Op>>,
     /// Outcomes handed out straight from the queue since the loop last ran.
     in_a_row: u8,
@@ -127,7 +128,8 @@ impl<Op: BatchOperation> Announcing<Op> {
     }
 
     /// The batch's next event; once a call's `CallStarting` is given out, the call is written
-    /// at the next [`take_announced`](Self::take_announced).
+    /// at the next [`take_announced`](Self::take_announced) (with permits, the first after its
+    /// permit is granted).
     pub(crate) fn next_event(&mut self, batch: &mut Batch<Op>) -> Option<Event<Op::Item>> {
         let event = batch.poll_event()?;
         if let Event::CallStarting { call, .. } = &event

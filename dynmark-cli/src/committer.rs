@@ -9,8 +9,10 @@
 //! its rows are in flight in the file, so a kill in between makes them uncertain, never lost;
 //! a call queued and not committed was never written, so its rows are sent again.
 //!
-//! The first error stops the thread and the send (its calls waiting for a permit are not
-//! written); every later use of the journal returns it, so nothing more is sent.
+//! The first error (or a panic) stops the thread and the send (its calls waiting for a permit
+//! are not written); every later use of the journal returns it, so nothing more is sent. The
+//! sending thread itself waits for SQLite only when a rerun asks what the journal said of a row
+//! it knew of.
 
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -55,6 +57,13 @@ impl Committer {
             std::thread::Builder::new()
                 .name("dynmark-journal".into())
                 .spawn(move || {
+                    // However the thread ends but at the queue's end (an error, a panic), the
+                    // send stops and the journal takes no more.
+                    let mut on_exit = OnExit {
+                        stop,
+                        failed: Arc::clone(&failed),
+                        finished: false,
+                    };
                     while let Ok(first) = queued.recv() {
                         // What queued up meanwhile goes in the same transaction, in order.
                         let (mut calls, mut permits) = (Vec::new(), Vec::new());
@@ -73,14 +82,13 @@ impl Committer {
                         }
                         if let Err(error) = lock(&journal).commit(&calls, &rows, &finished) {
                             *lock(&failed) = Some(error);
-                            // The calls waiting for a permit are not written.
-                            stop.stop();
                             return;
                         }
                         for permit in permits {
                             permit.grant();
                         }
                     }
+                    on_exit.finished = true;
                 })
                 .map_err(|e| format!("cannot start the journal's thread: {e}"))?
         };
@@ -133,6 +141,11 @@ impl Committer {
         Ok(())
     }
 
+    /// What stopped the journal, if something did.
+    pub fn status(&self) -> Result<(), JournalError> {
+        self.check()
+    }
+
     /// Waits until everything queued is committed.
     pub fn finish(mut self) -> Result<(), JournalError> {
         self.queue = None;
@@ -153,6 +166,26 @@ impl Committer {
             }
             None => Ok(()),
         }
+    }
+}
+
+/// The journal thread's end: unless it reached the end of the queue, the send is stopped (the
+/// calls waiting for a permit are not written) and the journal takes no more.
+struct OnExit {
+    stop: StopHandle,
+    failed: Arc<Mutex<Option<JournalError>>>,
+    finished: bool,
+}
+
+impl Drop for OnExit {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        lock(&self.failed).get_or_insert_with(|| {
+            JournalError::Stopped("the journal's thread stopped unexpectedly".to_owned())
+        });
+        self.stop.stop();
     }
 }
 
@@ -222,5 +255,30 @@ mod tests {
             journal.entry(3).expect("entry").map(|e| e.fingerprint),
             Some(3)
         );
+    }
+
+    /// The journal thread ending other than at the queue's end (an error, a panic) stops the
+    /// send and leaves an error for every later use; ending at the queue's end does neither.
+    #[test]
+    fn the_journal_thread_ending_early_stops_the_send() {
+        for finished in [false, true] {
+            let (stop, failed) = (StopHandle::new(), Arc::new(Mutex::new(None)));
+            let on_exit = OnExit {
+                stop: stop.clone(),
+                failed: Arc::clone(&failed),
+                finished,
+            };
+            let panicked = std::thread::spawn(move || {
+                let _on_exit = on_exit;
+                if !finished {
+                    panic!("a bug in the journal's thread");
+                }
+            })
+            .join()
+            .is_err();
+            assert_eq!(panicked, !finished);
+            assert_eq!(stop.is_stopped(), !finished);
+            assert_eq!(lock(&failed).is_some(), !finished);
+        }
     }
 }

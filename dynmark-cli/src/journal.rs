@@ -344,18 +344,21 @@ impl Journal {
             }
             Some(_) => {}
             None => {
-                connection
-                    .execute_batch(&format!(
-                        "INSERT INTO job (key, value) VALUES ('fingerprints', '{}')",
-                        Fingerprints::NEW.name()
-                    ))
+                // A new journal: what it is for and how it fingerprints, together.
+                let transaction = connection.unchecked_transaction().map_err(sqlite)?;
+                transaction
+                    .execute(
+                        "INSERT OR REPLACE INTO job (key, value) VALUES ('fingerprints', ?1)",
+                        [Fingerprints::NEW.name()],
+                    )
                     .map_err(sqlite)?;
-                connection
+                transaction
                     .execute(
                         "INSERT INTO job (key, value) VALUES ('service', ?1)",
                         [service],
                     )
                     .map_err(sqlite)?;
+                transaction.commit().map_err(sqlite)?;
             }
         }
         let kind: Option<String> = connection
@@ -561,18 +564,17 @@ impl Journal {
         Ok(call.number)
     }
 
-    /// Commits rows' outcomes (every row of a call finished must have one) and marks the calls
-    /// `finished` (numbers from [`in_flight`](Self::in_flight)) done, in one transaction: a
-    /// call's outcomes and its end are committed together or not at all. An accepted row
-    /// (without failures) needs no entry of its own: its done call says it; an entry an earlier
-    /// run left for it is deleted.
+    /// [`commit`](Self::commit) with no call in flight.
     #[cfg(test)]
     pub fn record(&mut self, rows: &[RowEntry], finished: &[i64]) -> Result<(), JournalError> {
         self.commit(&[], rows, finished)
     }
 
-    /// Commits `calls` as in flight, then what [`record`](Self::record) commits, in one
-    /// transaction.
+    /// Commits `calls` as in flight (before their requests are written), then rows' outcomes
+    /// (every row of a call finished must have one), and marks the calls `finished` (their
+    /// numbers) done, in one transaction: a call's outcomes and its end are committed together
+    /// or not at all. An accepted row (without failures) needs no entry of its own: its done
+    /// call says it; an entry an earlier run left for it is deleted.
     pub fn commit(
         &mut self,
         calls: &[CallInFlight],

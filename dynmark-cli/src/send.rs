@@ -538,6 +538,13 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
     if let Err(fatal) = sent {
         job.fatal.get_or_insert(fatal);
     }
+    // A journal that failed stopped the send: that is the run's error, not a Ctrl-C.
+    if job.fatal.is_none()
+        && let Some(journal) = &job.journal
+        && let Err(error) = journal.status()
+    {
+        job.fatal = Some(Fatal::usage_of(error));
+    }
     // Rows the send never took (after Ctrl-C, or once a call stopped the run): read the rest
     // and say so (unless the file itself failed).
     if job.fatal.is_none() {

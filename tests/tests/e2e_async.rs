@@ -236,3 +236,37 @@ async fn a_stop_releases_the_calls_waiting_for_their_permits() {
     assert_eq!(safe, 4, "{rest:?}");
     assert!(sandbox.calls().is_empty());
 }
+
+/// Every clone of the permits dropped while the send waits for them: the send wakes, releases
+/// the waiting calls unsent and ends (nobody can grant them any more).
+#[tokio::test]
+async fn dropping_the_permits_while_the_send_waits_ends_it() {
+    let sandbox = Sandbox::start().expect("sandbox starts");
+    let client = two_by_two(&sandbox);
+    let (mut events, permits) = client
+        .send_stream(futures_util::stream::iter(four_messages()))
+        .events_with_permits();
+    two_calls_starting(&mut events).await;
+    // Dropped while the stream below waits.
+    let dropping = tokio::spawn(async move { drop(permits) });
+    // Only the drop's wake-up can end it: the timer is asked first when it fires.
+    let rest = tokio::select! {
+        biased;
+        () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {
+            panic!("the send still waits after the permits were dropped")
+        }
+        rest = events.collect::<Vec<Event<Message>>>() => rest,
+    };
+    dropping.await.expect("dropped");
+    let released = rest
+        .iter()
+        .filter(|event| matches!(event, Event::CallReleased { .. }))
+        .count();
+    assert_eq!(released, 2, "{rest:?}");
+    let safe = rest
+        .iter()
+        .filter(|event| matches!(event, Event::Outcome(o) if o.is_safe_to_resend()))
+        .count();
+    assert_eq!(safe, 4, "{rest:?}");
+    assert!(sandbox.calls().is_empty());
+}

@@ -35,6 +35,9 @@ pub struct Collector<T> {
     in_place: Option<InPlace<T>>,
 }
 
+/// The most items an input may say it has for [`Collector::in_place`] to take it at once.
+const MAX_IN_PLACE: usize = 1 << 24;
+
 /// A report kept in the input's own memory: every input item in its slot, lent out of it to
 /// its call and put back with its outcome, so that the report is the input, not a copy.
 #[derive(Debug)]
@@ -163,12 +166,17 @@ impl<T> Collector<T> {
     }
 
     /// A collector that keeps the report in the input's own memory, when `items` says
-    /// exactly how many there are (a `Vec`'s own iterator, an array's, a slice's clones): the
+    /// exactly how many there are, at most 16,777,216 (a `Vec`'s own iterator, an array's, a
+    /// slice's clones): the
     /// items are taken at once (a `Vec`'s memory is reused for them), lent out with
     /// [`lend`](Self::lend), and put back with their outcomes. Any other input is given back.
     pub(crate) fn in_place<I: Iterator<Item = T>>(items: I) -> Result<Self, I> {
         match items.size_hint() {
             (0, _) => Err(items),
+            // Taking the input at once allocates what it says (unless it is a `Vec`'s own
+            // iterator): an input that says more than this is read as calls need it instead,
+            // so that a bogus length costs no more than the lazy path's room.
+            (low, _) if low > MAX_IN_PLACE => Err(items),
             (low, Some(high)) if low == high => {
                 let slots: Vec<Option<T>> = items.map(Some).collect();
                 let outcomes = std::iter::repeat_with(|| None).take(slots.len()).collect();

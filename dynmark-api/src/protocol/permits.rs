@@ -82,6 +82,16 @@ impl CallPermits {
     }
 }
 
+/// A clone dropped wakes the send: if it was the last but the send's own, the calls waiting
+/// for a permit are released (nobody can grant them any more).
+impl Drop for CallPermits {
+    fn drop(&mut self) {
+        if let Some(waker) = lock(&self.inner.waker).take() {
+            waker.wake();
+        }
+    }
+}
+
 impl fmt::Debug for CallPermits {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallPermits")

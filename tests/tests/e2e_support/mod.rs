@@ -407,8 +407,6 @@ pub async fn two_calls_in_order<F: Flavor>() {
     assert_eq!(report.counts().accepted, 247);
 }
 
-/// Valid and invalid messages mixed: the invalid ones are rejected locally and never sent; with
-/// local validation off, the service rejects them for the same reasons.
 /// `send` keeps a `Vec` in place for its report and reads any other input as calls need it:
 /// the reports are the same, message for message, over several calls in flight.
 pub async fn inputs_of_known_and_unknown_length_alike<F: Flavor>() {
@@ -445,6 +443,8 @@ pub async fn inputs_of_known_and_unknown_length_alike<F: Flavor>() {
     assert_eq!(reports[0], reports[1]);
 }
 
+/// Valid and invalid messages mixed: the invalid ones are rejected locally and never sent; with
+/// local validation off, the service rejects them for the same reasons.
 pub async fn mixed_valid_and_invalid<F: Flavor>() {
     let messages = vec![
         simple_send(),
