@@ -9,7 +9,11 @@
 //! ```
 //!
 //! One line per variant and number of calls in flight:
-//! `in_flight=4 variant=dynmark msgs_per_s=967000 ratio_median=0.97 ratio_min=.. ratio_max=..`.
+//! `in_flight=4 variant=dynmark msgs_per_s=967000 ratio_median=0.97 ratio_min=.. ratio_max=..
+//! vs_faster_median=..`: `ratio_*` divide by the faster baseline of each round (the larger of
+//! two noisy rates, so it leans high: two sides equally fast come out below 1), and
+//! `vs_faster_median` by the one baseline that is faster over the whole run (by its median
+//! rate), round by round.
 //!
 //! `--only NAME --in-flight N` runs that variant alone (`dynmark`, `dynmark_stream`, ...: the
 //! names above) and prints its rate, for `perf stat` or `perf record` on one side.
@@ -64,6 +68,17 @@ fn main() {
         let rate = |time: Duration| (iterations as f64 * MESSAGES as f64) / time.as_secs_f64();
         let of =
             |variant: Variant| &times[Variant::ALL.iter().position(|v| *v == variant).unwrap_or(0)];
+        let median_rate = |variant: Variant| {
+            let mut rates: Vec<f64> = of(variant).iter().map(|t| rate(*t)).collect();
+            rates.sort_by(f64::total_cmp);
+            rates[rates.len() / 2]
+        };
+        // The async baseline that is faster over the whole run (by its median rate).
+        let faster = if median_rate(Variant::Baseline) >= median_rate(Variant::BaselineInFuture) {
+            Variant::Baseline
+        } else {
+            Variant::BaselineInFuture
+        };
         for (at, variant) in Variant::ALL.iter().enumerate() {
             let mut ratios: Vec<f64> = (0..times[at].len())
                 .map(|round| {
@@ -78,15 +93,26 @@ fn main() {
                 })
                 .collect();
             ratios.sort_by(f64::total_cmp);
+            let mut to_faster: Vec<f64> = (0..times[at].len())
+                .map(|round| {
+                    let base = match variant {
+                        Variant::Blocking | Variant::BlockingPool => Variant::BlockingPool,
+                        _ => faster,
+                    };
+                    rate(times[at][round]) / rate(of(base)[round])
+                })
+                .collect();
+            to_faster.sort_by(f64::total_cmp);
             let mut rates: Vec<f64> = times[at].iter().map(|t| rate(*t)).collect();
             rates.sort_by(f64::total_cmp);
             println!(
-                "in_flight={in_flight} variant={} msgs_per_s={:.0} ratio_median={:.3} ratio_min={:.3} ratio_max={:.3}",
+                "in_flight={in_flight} variant={} msgs_per_s={:.0} ratio_median={:.3} ratio_min={:.3} ratio_max={:.3} vs_faster_median={:.3}",
                 variant.name(),
                 rates[rates.len() / 2],
                 ratios[ratios.len() / 2],
                 ratios[0],
                 ratios[ratios.len() - 1],
+                to_faster[to_faster.len() / 2],
             );
         }
     }
