@@ -498,20 +498,18 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
             }
         })
         .map_err(|e| Fatal::usage(format!("cannot start the reading thread: {e}")))?;
-    // Rows handed over and not yet taken.
-    let mut taken_in = std::collections::VecDeque::new();
+    // Rows handed over and not yet taken (taken from the batch as it came: no copy).
+    let mut taken_in = Vec::new().into_iter();
     let input = futures_util::stream::poll_fn(|cx| {
         loop {
             if job.borrow().fatal.is_some() {
                 return Poll::Ready(None);
             }
-            if taken_in.is_empty() {
+            let Some(row) = taken_in.next() else {
                 match ready!(received.poll_recv(cx)) {
                     None => return Poll::Ready(None),
-                    Some(batch) => taken_in.extend(batch),
+                    Some(batch) => taken_in = batch.into_iter(),
                 }
-            }
-            let Some(row) = taken_in.pop_front() else {
                 continue;
             };
             let row = match row {
@@ -553,13 +551,13 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
         } else {
             "not sent: an earlier call stopped the run (see the rows that failed)"
         };
-        let mut rest = std::mem::take(&mut taken_in);
+        let mut rest = std::mem::replace(&mut taken_in, Vec::new().into_iter());
         loop {
-            let row = match rest.pop_front() {
+            let row = match rest.next() {
                 Some(row) => row,
                 None => match received.recv().await {
                     Some(batch) => {
-                        rest.extend(batch);
+                        rest = batch.into_iter();
                         continue;
                     }
                     None => break,
