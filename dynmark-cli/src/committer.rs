@@ -14,6 +14,7 @@
 //! sending thread itself waits for SQLite only when a rerun asks what the journal said of a row
 //! it knew of.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -42,6 +43,9 @@ pub struct Committer {
     next_call: i64,
     /// The last row the journal knew of when the run began: no later row has an entry.
     last_row: u64,
+    /// The highest number of a call committed as in flight (calls are committed in the order
+    /// of their numbers): a call above it has not been granted its permit.
+    committed: Arc<AtomicI64>,
 }
 
 impl Committer {
@@ -50,10 +54,12 @@ impl Committer {
         let (next_call, last_row) = (journal.next_call(), journal.last_row());
         let journal = Arc::new(Mutex::new(journal));
         let failed = Arc::new(Mutex::new(None));
+        let committed = Arc::new(AtomicI64::new(next_call - 1));
         let (queue, queued) = channel::<Queued>();
         let thread = {
             let journal = Arc::clone(&journal);
             let failed = Arc::clone(&failed);
+            let committed = Arc::clone(&committed);
             std::thread::Builder::new()
                 .name("dynmark-journal".into())
                 .spawn(move || {
@@ -84,6 +90,9 @@ impl Committer {
                             *lock(&failed) = Some(error);
                             return;
                         }
+                        if let Some(last) = calls.last() {
+                            committed.store(last.number(), Ordering::Release);
+                        }
                         for permit in permits {
                             permit.grant();
                         }
@@ -99,7 +108,14 @@ impl Committer {
             failed,
             next_call,
             last_row,
+            committed,
         })
+    }
+
+    /// The highest number of a call committed as in flight so far: a call with a higher one
+    /// has not been granted its permit (so, once the send is dropped, it was never written).
+    pub fn committed(&self) -> i64 {
+        self.committed.load(Ordering::Acquire)
     }
 
     /// What the journal said of `row` when the run began.

@@ -81,6 +81,11 @@ impl CallInFlight {
             rows: encode_call(rows),
         }
     }
+
+    /// Its number in the journal.
+    pub fn number(&self) -> i64 {
+        self.number
+    }
 }
 
 /// A row's entry, as a call's outcome writes it.

@@ -178,6 +178,8 @@ struct Pending {
     line: ReportRow,
     /// Its call was announced (it is in the journal as in flight).
     announced: bool,
+    /// That call's number in the journal, with a journal.
+    call: Option<i64>,
 }
 
 impl Pending {
@@ -274,6 +276,7 @@ impl Job {
             fingerprint,
             line,
             announced: false,
+            call: None,
         });
         Ok(Some((index, message)))
     }
@@ -305,9 +308,11 @@ impl Job {
                 } else if let Some(permit) = permit {
                     permit.grant();
                 }
+                let number = self.calls.get(&call).copied();
                 for index in messages {
                     if let Some(pending) = self.pending.get_mut(index) {
                         pending.announced = true;
+                        pending.call = number;
                     }
                 }
                 Ok(())
@@ -401,6 +406,36 @@ impl Job {
 
     fn finish(&mut self, sequence: u64, line: ReportRow) -> Result<(), Fatal> {
         self.output.row(sequence, line).map_err(Fatal::usage_of)
+    }
+}
+
+/// What a row that had no outcome when the send ended is: uncertain if its call may have been
+/// written (announced, and, with a journal, committed as in flight by `committed`, the highest
+/// call number committed once the send was gone), else not sent.
+fn left_over(pending: &Pending, committed: Option<i64>) -> (RowOutcome, &'static str, State) {
+    let may_have_gone = pending.announced
+        && match (pending.call, committed) {
+            (Some(call), Some(committed)) => call <= committed,
+            _ => true,
+        };
+    if may_have_gone {
+        (
+            RowOutcome::Uncertain,
+            "its call got no answer: it may have reached the service",
+            State::Uncertain,
+        )
+    } else if pending.announced {
+        (
+            RowOutcome::NotSent,
+            "not sent: the run ended while its call waited for the journal",
+            State::NotSent,
+        )
+    } else {
+        (
+            RowOutcome::NotSent,
+            "not sent: the run ended before its call",
+            State::NotSent,
+        )
     }
 }
 
@@ -532,7 +567,9 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
     });
     let mut handle = |step| job.borrow_mut().handle(step);
     let sent = engine::send(&service.client, input, &stop, with_journal, &mut handle).await;
+    // The send is gone: a call not committed as in flight by now never got its permit.
     let mut job = job.into_inner();
+    let committed = job.journal.as_ref().map(Committer::committed);
     if let Err(fatal) = sent {
         job.fatal.get_or_insert(fatal);
     }
@@ -578,24 +615,14 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
             }
         }
     }
-    // Anything still waiting had no outcome: it may have been on its way.
+    // Anything still waiting had no outcome: it may have been on its way, unless its call was
+    // still waiting for the journal when the send ended.
     let left: Vec<_> = job.pending.drain().collect();
     for pending in left {
-        let (outcome, reason, state) = if pending.announced {
-            (
-                RowOutcome::Uncertain,
-                "its call got no answer: it may have reached the service",
-                State::Uncertain,
-            )
-        } else {
-            (
-                RowOutcome::NotSent,
-                "not sent: the run ended before its call",
-                State::NotSent,
-            )
-        };
+        let (outcome, reason, state) = left_over(&pending, committed);
         if pending.announced {
-            job.call_failed = true;
+            // In the journal as in flight: its entry says what it is now.
+            job.call_failed |= state == State::Uncertain;
             let entry = pending.entry(state, None);
             job.to_commit.push(entry);
         }
@@ -623,4 +650,36 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
     } else {
         0
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(announced: bool, call: Option<i64>) -> Pending {
+        Pending {
+            sequence: 0,
+            fingerprint: 1,
+            line: ReportRow::new(1, None, Some("447700900000"), None, None),
+            announced,
+            call,
+        }
+    }
+
+    /// A row without an outcome when the send ended: not sent if its call was never
+    /// announced, or (with a journal) still waited for its in-flight record to be committed,
+    /// so never got its permit; otherwise it may have reached the service.
+    #[test]
+    fn a_row_left_over_is_uncertain_only_if_its_call_may_have_been_written() {
+        let state = |pending: Pending, committed| left_over(&pending, committed).2;
+        assert_eq!(state(pending(false, None), None), State::NotSent);
+        assert_eq!(state(pending(false, Some(3)), Some(1)), State::NotSent);
+        // Without a journal, an announced call was written at the send's next turn.
+        assert_eq!(state(pending(true, None), None), State::Uncertain);
+        assert_eq!(state(pending(true, Some(5)), Some(5)), State::Uncertain);
+        assert_eq!(state(pending(true, Some(5)), Some(4)), State::NotSent);
+        let (outcome, reason, _) = left_over(&pending(true, Some(5)), Some(4));
+        assert_eq!(outcome, RowOutcome::NotSent);
+        assert!(reason.contains("waited for the journal"), "{reason}");
+    }
 }
