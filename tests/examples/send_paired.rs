@@ -15,6 +15,9 @@
 //! `vs_faster_median` by the one baseline that is faster over the whole run (by its median
 //! rate), round by round.
 //!
+//! `--processes` runs each side in a process of its own (this example, `--only`), so that no side
+//! inherits the heap or the threads another left.
+//!
 //! `--only NAME --in-flight N` runs that variant alone (`dynmark`, `dynmark_stream`, ...: the
 //! names above) and prints its rate, for `perf stat` or `perf record` on one side.
 
@@ -49,9 +52,37 @@ fn main() {
         let in_flight = number("--in-flight", 4) as usize;
         let time = variant.time(&runtime, &messages, in_flight, rounds * iterations);
         let rate = (rounds * iterations) as f64 * MESSAGES as f64 / time.as_secs_f64();
-        println!("in_flight={in_flight} variant={name} msgs_per_s={rate:.0}");
+        println!(
+            "in_flight={in_flight} variant={name} msgs_per_s={rate:.0} secs={:.6}",
+            time.as_secs_f64()
+        );
         return;
     }
+    // Each timed run in a process of its own: no side inherits another's heap or threads.
+    let processes = args.iter().any(|a| a == "--processes");
+    let time = |variant: Variant, in_flight: usize| {
+        if !processes {
+            return variant.time(&runtime, &messages, in_flight, iterations);
+        }
+        let output = std::process::Command::new(std::env::current_exe().expect("this example"))
+            .args([
+                "--only",
+                variant.name(),
+                "--in-flight",
+                &in_flight.to_string(),
+            ])
+            .args(["--rounds", "1", "--iterations", &iterations.to_string()])
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{variant:?}: {output:?}");
+        let line = String::from_utf8_lossy(&output.stdout);
+        let secs = line
+            .split_whitespace()
+            .find_map(|field| field.strip_prefix("secs="))
+            .and_then(|secs| secs.parse().ok())
+            .expect("secs=");
+        Duration::from_secs_f64(secs)
+    };
     for in_flight in [1, 4, 16] {
         let mut times: Vec<Vec<Duration>> = vec![Vec::new(); Variant::ALL.len()];
         for round in 0..rounds {
@@ -61,8 +92,7 @@ fn main() {
                 order.reverse();
             }
             for at in order {
-                let time = Variant::ALL[at].time(&runtime, &messages, in_flight, iterations);
-                times[at].push(time);
+                times[at].push(time(Variant::ALL[at], in_flight));
             }
         }
         let rate = |time: Duration| (iterations as f64 * MESSAGES as f64) / time.as_secs_f64();
