@@ -40,7 +40,9 @@ pub(crate) type Performed<R> = (Result<ItemResults<R>, CallError>, u32);
 ///   [`CallStarting`](Event::CallStarting) *before* its request is written (the request goes
 ///   out only once the next event is asked for, so "these messages are in flight" can be
 ///   journaled first), the outcomes, and each call's
-///   [`CallFinished`](Event::CallFinished).
+///   [`CallFinished`](Event::CallFinished);
+///   [`events_with_permits`](Self::events_with_permits) writes each call only once its permit
+///   is granted, and goes on with the others meanwhile.
 /// - [`report`](Self::report) collects everything into a [`SendReport`], as
 ///   [`Client::send`] does.
 /// - [`deadline`](Self::deadline) / [`time_limit`](Self::time_limit): no call starts after it
@@ -364,7 +366,8 @@ impl<Op: BatchOperation, S> fmt::Debug for Sending<Op, S> {
 /// Every [`Event`] of a streaming send ([`Sending::events`]).
 ///
 /// A call's request is written only after its [`CallStarting`](Event::CallStarting) was given
-/// out and the next event is asked for.
+/// out and the next event is asked for (and, from
+/// [`events_with_permits`](Sending::events_with_permits), once its permit is granted).
 #[must_use = "a stream does nothing unless polled"]
 #[derive(Debug)]
 pub struct Events<Op: BatchOperation, S> {
