@@ -176,16 +176,24 @@ struct Pending {
     sequence: u64,
     fingerprint: i64,
     line: ReportRow,
-    /// Its call was announced (it is in the journal as in flight).
+    /// Its call was announced (queued to the journal as in flight, with a journal).
     announced: bool,
     /// That call's number in the journal, with a journal.
     call: Option<i64>,
+    /// The journal said it may have reached the service in an earlier run (it is sent again
+    /// with `--resend-uncertain`): not sent or rejected in this run, it stays uncertain.
+    was_uncertain: bool,
 }
 
 impl Pending {
     /// Its journal entry, as `state`. An accepted row's says only which row it is: the
     /// journal keeps no entry for it (its call, done, says it), so its texts are not copied.
     fn entry(&self, state: State, failures: Option<String>) -> RowEntry {
+        // Not sent (or refused) now says nothing of what an earlier run's call did with it.
+        let state = match state {
+            State::NotSent | State::Rejected if self.was_uncertain => State::Uncertain,
+            state => state,
+        };
         let (to, client_ref) = match state {
             State::Accepted => (String::new(), None),
             _ => (
@@ -244,10 +252,12 @@ impl Job {
             self.finish(sequence, line)?;
             return Ok(None);
         };
+        let mut was_uncertain = false;
         if let Some(journal) = &self.journal
             && let Some(entry) = journal.entry(line.row).map_err(Fatal::usage_of)?
         {
             let same = entry.fingerprint == fingerprint;
+            was_uncertain = matches!(entry.state, State::Uncertain | State::InFlight);
             match entry.state {
                 State::Accepted | State::Uncertain | State::InFlight if !same => {
                     return Err(changed(&line, entry.state));
@@ -277,6 +287,7 @@ impl Job {
             line,
             announced: false,
             call: None,
+            was_uncertain,
         });
         Ok(Some((index, message)))
     }
@@ -621,7 +632,7 @@ pub async fn run(args: &SendArgs, rows: Rows, stop: StopHandle) -> Result<u8, Fa
     for pending in left {
         let (outcome, reason, state) = left_over(&pending, committed);
         if pending.announced {
-            // In the journal as in flight: its entry says what it is now.
+            // Queued to the journal as in flight: its entry says what it is now.
             job.call_failed |= state == State::Uncertain;
             let entry = pending.entry(state, None);
             job.to_commit.push(entry);
@@ -663,7 +674,22 @@ mod tests {
             line: ReportRow::new(1, None, Some("447700900000"), None, None),
             announced,
             call,
+            was_uncertain: false,
         }
+    }
+
+    /// A row an earlier run left uncertain, sent again (`--resend-uncertain`) and not sent or
+    /// rejected this time, stays uncertain in the journal: the earlier run's call may have
+    /// delivered it. Accepted now, it is accepted.
+    #[test]
+    fn a_row_uncertain_before_and_not_sent_now_stays_uncertain() {
+        let mut row = pending(true, Some(5));
+        assert_eq!(row.entry(State::NotSent, None).state, State::NotSent);
+        assert_eq!(row.entry(State::Rejected, None).state, State::Rejected);
+        row.was_uncertain = true;
+        assert_eq!(row.entry(State::NotSent, None).state, State::Uncertain);
+        assert_eq!(row.entry(State::Rejected, None).state, State::Uncertain);
+        assert_eq!(row.entry(State::Accepted, None).state, State::Accepted);
     }
 
     /// A row without an outcome when the send ended: not sent if its call was never
