@@ -341,4 +341,140 @@ mod tests {
         assert_eq!(report.counts().accepted, 2);
         assert_eq!(report.len(), 2);
     }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Lend,
+        NextEvent,
+        Grant(usize),
+        Write,
+        Stop,
+        DropPermits,
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => Just(Step::Lend),
+            4 => Just(Step::NextEvent),
+            3 => (0usize..8).prop_map(Step::Grant),
+            3 => Just(Step::Write),
+            1 => Just(Step::Stop),
+            1 => Just(Step::DropPermits),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Calls waiting for permits, against a model: random lends, events given out, grants
+        /// (some for calls not waiting), writes, stops and the permits dropped. No call is
+        /// written before its permit is granted, each announced call is written or released
+        /// exactly once, and every item gets exactly one outcome.
+        #[test]
+        fn no_call_is_written_without_its_permit(
+            items in 0usize..12,
+            limit in 1usize..4,
+            steps in proptest::collection::vec(step(), 0..60),
+        ) {
+            let endpoint = endpoint();
+            let options = BatchOptions { validate: true, call_size: 2 };
+            let mut batch = Batch::<SendMessages>::new(options, limit);
+            let mut input = (0..items)
+                .map(|i| Message::to(format!("4477009{i:05}")).from("Example").body("Hello"))
+                .collect::<Vec<_>>()
+                .into_iter();
+            batch.fill(&mut input);
+            let mut calls = Announcing::default();
+            let mut permits = Some(CallPermits::new());
+            if let Some(permits) = &permits {
+                calls.wait_for(permits.clone());
+            }
+            let (mut announced, mut granted) = (Vec::new(), std::collections::BTreeSet::new());
+            let (mut written, mut released) = (Vec::new(), Vec::new());
+            let mut outcomes = vec![0u32; items];
+            let write = |calls: &mut Announcing<SendMessages>,
+                             batch: &mut Batch<SendMessages>,
+                             written: &mut Vec<usize>| {
+                for mut call in calls.take_announced(batch) {
+                    written.push(call.index());
+                    let _ = call.request(&endpoint);
+                    let results = vec![Ok(MessageResult::to("x").successful(true)); call.len()];
+                    batch.record_settled(call.settle(Ok(results), 1));
+                }
+            };
+            let take = |event: Event<Message>,
+                            announced: &mut Vec<usize>,
+                            released: &mut Vec<usize>,
+                            outcomes: &mut Vec<u32>| match event {
+                Event::CallStarting { call, .. } => announced.push(call),
+                Event::CallReleased { call, .. } => released.push(call),
+                Event::Outcome(outcome) => outcomes[outcome.index] += 1,
+                _ => {}
+            };
+            for step in steps {
+                match step {
+                    Step::Lend => {
+                        calls.lend(&mut batch, &endpoint);
+                    }
+                    Step::NextEvent => {
+                        if let Some(event) = calls.next_event(&mut batch) {
+                            take(event, &mut announced, &mut released, &mut outcomes);
+                        }
+                    }
+                    Step::Grant(k) => {
+                        if let Some(permits) = &permits {
+                            let call = announced.get(k).copied().unwrap_or(k + 100);
+                            granted.insert(call);
+                            permits.grant(call);
+                        }
+                    }
+                    Step::Write => {
+                        let before = written.len();
+                        write(&mut calls, &mut batch, &mut written);
+                        for call in &written[before..] {
+                            proptest::prop_assert!(
+                                granted.contains(call),
+                                "call {} written without its permit", call
+                            );
+                        }
+                    }
+                    Step::Stop => batch.stop(),
+                    Step::DropPermits => permits = None,
+                }
+            }
+            // To the end, granting nothing more: a stop releases what waits.
+            batch.stop();
+            let mut ended = false;
+            for _ in 0..10_000 {
+                let before = written.len();
+                write(&mut calls, &mut batch, &mut written);
+                for call in &written[before..] {
+                    proptest::prop_assert!(granted.contains(call), "call {} written without its permit", call);
+                }
+                while calls.lend(&mut batch, &endpoint) {}
+                match calls.next_event(&mut batch) {
+                    Some(event) => take(event, &mut announced, &mut released, &mut outcomes),
+                    None if calls.held.is_empty() && calls.announced.is_empty() => {
+                        ended = true;
+                        break;
+                    }
+                    None => {}
+                }
+            }
+            proptest::prop_assert!(ended, "calls still wait after the stop");
+            for message in input {
+                batch.push(message);
+            }
+            while let Some(event) = calls.next_event(&mut batch) {
+                take(event, &mut announced, &mut released, &mut outcomes);
+            }
+            let mut ended: Vec<usize> = written.iter().chain(&released).copied().collect();
+            ended.sort_unstable();
+            let mut starting = announced.clone();
+            starting.sort_unstable();
+            proptest::prop_assert_eq!(ended, starting, "each announced call written or released once");
+            proptest::prop_assert!(outcomes.iter().all(|n| *n == 1), "outcomes: {:?}", outcomes);
+        }
+    }
 }
