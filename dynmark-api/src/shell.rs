@@ -205,22 +205,35 @@ mod tests {
         )
     }
 
-    /// A batch of `items` valid messages in calls of 2, one call in flight at a time.
-    fn batch(items: usize) -> Batch<SendMessages> {
-        let options = BatchOptions {
-            validate: true,
-            call_size: 2,
-        };
-        let mut batch = Batch::<SendMessages>::new(options, 1);
-        let mut input = (0..items)
+    /// `items` valid messages.
+    fn messages(items: usize) -> std::vec::IntoIter<Message> {
+        (0..items)
             .map(|i| {
                 Message::to(format!("4477009{i:05}"))
                     .from("Example")
                     .body("Hello")
             })
             .collect::<Vec<_>>()
-            .into_iter();
+            .into_iter()
+    }
+
+    /// A batch of `items` valid messages in calls of 2, `limit` calls in flight at a time, as
+    /// many of them taken as it wants.
+    fn batch_of(items: usize, limit: usize) -> (Batch<SendMessages>, std::vec::IntoIter<Message>) {
+        let options = BatchOptions {
+            validate: true,
+            call_size: 2,
+        };
+        let mut batch = Batch::<SendMessages>::new(options, limit);
+        let mut input = messages(items);
         batch.fill(&mut input);
+        (batch, input)
+    }
+
+    /// A batch of `items` valid messages in calls of 2, one call in flight at a time, its
+    /// input at its end.
+    fn batch(items: usize) -> Batch<SendMessages> {
+        let (mut batch, _) = batch_of(items, 1);
         batch.end_input();
         batch
     }
@@ -292,25 +305,7 @@ mod tests {
     /// call is written), then go into the report at once.
     #[test]
     fn collecting_waits_for_an_announced_call_to_be_written() {
-        let endpoint = Endpoint::new(
-            BaseUrl::parse("https://services.dynmark.com", false).unwrap(),
-            Credentials::new("user", "password"),
-        );
-        let options = BatchOptions {
-            validate: true,
-            call_size: 2,
-        };
-        let mut batch = Batch::<SendMessages>::new(options, 1);
-        let mut input = (0..4)
-            .map(|i| {
-                Message::to(format!("4477009{i:05}"))
-                    .from("Example")
-                    .body("Hello")
-            })
-            .collect::<Vec<_>>()
-            .into_iter();
-        batch.fill(&mut input);
-        batch.end_input();
+        let (endpoint, mut batch) = (endpoint(), batch(4));
         let (mut calls, mut collector) = (Announcing::default(), Collector::new());
         let mut trace = SendTrace::start("send");
         assert!(calls.lend(&mut batch, &endpoint));
@@ -378,13 +373,7 @@ mod tests {
             steps in proptest::collection::vec(step(), 0..60),
         ) {
             let endpoint = endpoint();
-            let options = BatchOptions { validate: true, call_size: 2 };
-            let mut batch = Batch::<SendMessages>::new(options, limit);
-            let mut input = (0..items)
-                .map(|i| Message::to(format!("4477009{i:05}")).from("Example").body("Hello"))
-                .collect::<Vec<_>>()
-                .into_iter();
-            batch.fill(&mut input);
+            let (mut batch, input) = batch_of(items, limit);
             let mut calls = Announcing::default();
             let mut permits = Some(CallPermits::new());
             if let Some(permits) = &permits {

@@ -133,7 +133,7 @@ impl Committer {
         rows: &[InFlightRow<'_>],
         permit: Option<Permit>,
     ) -> Result<i64, JournalError> {
-        self.check()?;
+        self.status()?;
         let number = self.next_call;
         self.next_call += 1;
         self.send(Queued::InFlight(CallInFlight::new(number, rows), permit))?;
@@ -143,7 +143,7 @@ impl Committer {
     /// Queues rows' outcomes and the end of the calls `finished`, to be committed in one
     /// transaction after what was queued before.
     pub fn record(&self, rows: Vec<RowEntry>, finished: Vec<i64>) -> Result<(), JournalError> {
-        self.check()?;
+        self.status()?;
         self.send(Queued::Outcomes(rows, finished))
     }
 
@@ -152,14 +152,9 @@ impl Committer {
             && queue.send(queued).is_err()
         {
             // The thread ended: it recorded why.
-            self.check()?;
+            self.status()?;
         }
         Ok(())
-    }
-
-    /// What stopped the journal, if something did.
-    pub fn status(&self) -> Result<(), JournalError> {
-        self.check()
     }
 
     /// Waits until everything queued is committed.
@@ -169,10 +164,11 @@ impl Committer {
             // A panic there is a bug; what it committed is in the file, the rest in flight.
             let _ = thread.join();
         }
-        self.check()
+        self.status()
     }
 
-    fn check(&self) -> Result<(), JournalError> {
+    /// What stopped the journal, if something did.
+    pub fn status(&self) -> Result<(), JournalError> {
         match lock(&self.failed).take() {
             Some(error) => {
                 let text = error.to_string();

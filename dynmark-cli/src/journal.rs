@@ -218,7 +218,10 @@ pub enum JournalError {
         call: i64,
     },
     /// Fingerprints of a kind this version does not know.
-    #[error("journal {path}: its rows' fingerprints are of the unknown kind `{kind}`")]
+    #[error(
+        "journal {path}: its rows' fingerprints are of the kind `{kind}`, which this version of \
+         dynmark does not know: run the version that made the journal, or use a new journal file"
+    )]
     UnknownFingerprints {
         /// The file.
         path: PathBuf,

@@ -224,17 +224,7 @@ async fn a_stop_releases_the_calls_waiting_for_their_permits() {
     two_calls_starting(&mut events).await;
     stop.stop();
     let rest: Vec<Event<Message>> = events.collect().await;
-    let released = rest
-        .iter()
-        .filter(|event| matches!(event, Event::CallReleased { .. }))
-        .count();
-    assert_eq!(released, 2, "{rest:?}");
-    let safe = rest
-        .iter()
-        .filter(|event| matches!(event, Event::Outcome(o) if o.is_safe_to_resend()))
-        .count();
-    assert_eq!(safe, 4, "{rest:?}");
-    assert!(sandbox.calls().is_empty());
+    assert_both_calls_released(&rest, &sandbox);
 }
 
 /// Every clone of the permits dropped while the send waits for them: the send wakes, releases
@@ -258,6 +248,12 @@ async fn dropping_the_permits_while_the_send_waits_ends_it() {
         rest = events.collect::<Vec<Event<Message>>>() => rest,
     };
     dropping.await.expect("dropped");
+    assert_both_calls_released(&rest, &sandbox);
+}
+
+/// The rest of a send of `four_messages` whose two calls both waited for their permits when it
+/// was stopped: both released, every message not sent and safe to resend, nothing sent.
+fn assert_both_calls_released(rest: &[Event<Message>], sandbox: &Sandbox) {
     let released = rest
         .iter()
         .filter(|event| matches!(event, Event::CallReleased { .. }))

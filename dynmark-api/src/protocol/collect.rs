@@ -411,6 +411,11 @@ mod tests {
         let message = Message::to(format!("44770090000{index}"))
             .from("Example")
             .body("Hello");
+        accepted(index, message, noted)
+    }
+
+    /// `message`, input `index`, accepted (with a failure listed beside, when `noted`).
+    fn accepted(index: usize, message: Message, noted: bool) -> MessageOutcome<Message> {
         let mut outcome = MessageOutcome::new(index, message, Outcome::Accepted, Some(0));
         if noted {
             outcome.accepted_with_failures = vec![
@@ -464,13 +469,7 @@ mod tests {
         let mut lent: Vec<(usize, Message)> = lent.into_iter().enumerate().collect();
         lent.reverse();
         for (index, message) in lent {
-            let mut outcome = MessageOutcome::new(index, message, Outcome::Accepted, Some(0));
-            if index == 1 {
-                outcome.accepted_with_failures = vec![
-                    ValidationFailure::failure_code(FailureCode::from("Noted")).details("noted"),
-                ];
-            }
-            collector.add_outcome(outcome);
+            collector.add_outcome(accepted(index, message, index == 1));
         }
         let report = collector.finish().expect("no call failed");
         let to: Vec<&str> = report.messages().iter().map(|m| m.to.as_str()).collect();
@@ -497,13 +496,7 @@ mod tests {
         let mut collector = Collector::in_place(messages(5).into_iter()).ok().unwrap();
         let lent: Vec<Message> = std::iter::from_fn(|| collector.lend()).take(4).collect();
         for (index, message) in lent.into_iter().enumerate().filter(|(i, _)| *i != 1) {
-            let mut outcome = MessageOutcome::new(index, message, Outcome::Accepted, Some(0));
-            if index == 3 {
-                outcome.accepted_with_failures = vec![
-                    ValidationFailure::failure_code(FailureCode::from("Noted")).details("noted"),
-                ];
-            }
-            collector.add_outcome(outcome);
+            collector.add_outcome(accepted(index, message, index == 3));
         }
         let report = collector.finish().expect("no call failed");
         let to: Vec<&str> = report.messages().iter().map(|m| m.to.as_str()).collect();
@@ -519,7 +512,7 @@ mod tests {
         let mut collector = Collector::in_place(messages(5).into_iter()).ok().unwrap();
         let lent: Vec<Message> = std::iter::from_fn(|| collector.lend()).take(4).collect();
         for (index, message) in lent.into_iter().enumerate() {
-            collector.add_outcome(MessageOutcome::new(index, message, Outcome::Accepted, None));
+            collector.add_outcome(accepted(index, message, false));
         }
         let report = collector.finish().expect("no call failed");
         assert_eq!(report.messages().len(), 4);
